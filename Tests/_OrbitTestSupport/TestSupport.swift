@@ -1,0 +1,1 @@
+// Test support for Orbit: gradient checker, adjoint checker, tensor comparison, seeded inputs.
