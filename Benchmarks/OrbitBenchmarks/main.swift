@@ -1,1 +1,35 @@
-print("benchmarks: not yet")
+import Foundation
+
+// Orbit's benchmark executable: `make bench` (or `make bench CASES="gemm_1024 ..."`).
+// Prints one JSON line per case: {"name", "seconds" (median of one call), "gflops"}.
+
+/// Debug builds run kernels 10-100x slower; their timings would mislead anyone who reads them.
+func refuseDebugBuild() {
+    guard _isDebugAssertConfiguration() else { return }
+    FileHandle.standardError.write(Data("OrbitBenchmarks: refusing to run a debug build; use `make bench`.\n".utf8))
+    exit(2)
+}
+
+refuseDebugBuild()
+let allCases: [BenchmarkCase] = gemmCases() + convolutionCases()
+let wanted = Set(CommandLine.arguments.dropFirst())
+let unknown = wanted.subtracting(allCases.map(\.name))
+if !unknown.isEmpty {
+    FileHandle.standardError.write(Data("OrbitBenchmarks: unknown case(s) \(unknown.sorted()); known: \(allCases.map(\.name))\n".utf8))
+    exit(2)
+}
+
+var failures = 0
+for benchmark in allCases where wanted.isEmpty || wanted.contains(benchmark.name) {
+    let prepared = benchmark.prepare()
+    let seconds = medianSeconds(prepared.run)
+    if let problem = prepared.verify() {
+        FileHandle.standardError.write(Data("\(benchmark.name): WRONG RESULT: \(problem)\n".utf8))
+        failures += 1
+        continue
+    }
+    let gflops = benchmark.flops / seconds / 1e9
+    let line = "{\"name\": \"\(benchmark.name)\", \"seconds\": \(seconds), \"gflops\": \(gflops), \"impl\": \"orbit\"}\n"
+    FileHandle.standardOutput.write(Data(line.utf8))
+}
+exit(failures == 0 ? 0 : 1)
