@@ -1,1 +1,0 @@
-// Test support for Orbit: gradient checker, adjoint checker, tensor comparison, seeded inputs.
