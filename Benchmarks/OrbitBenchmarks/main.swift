@@ -4,13 +4,19 @@ import Foundation
 // Prints one JSON line per case: {"name", "seconds" (median of one call), "gflops"}.
 
 /// Debug builds run kernels 10-100x slower; their timings would mislead anyone who reads them.
-func refuseDebugBuild() {
-    guard _isDebugAssertConfiguration() else { return }
+func isDebugBuild() -> Bool {
+    #if DEBUG
+    return true
+    #else
+    return false
+    #endif
+}
+
+if isDebugBuild() {
     FileHandle.standardError.write(Data("OrbitBenchmarks: refusing to run a debug build; use `make bench`.\n".utf8))
     exit(2)
 }
 
-refuseDebugBuild()
 let allCases: [BenchmarkCase] = gemmCases() + convolutionCases()
 let wanted = Set(CommandLine.arguments.dropFirst())
 let unknown = wanted.subtracting(allCases.map(\.name))

@@ -11,6 +11,7 @@ extension Tape {
         cotangents[root] = seed.detached()
         var leafCotangents: [Int: Tensor] = [:]
 
+        let detector = AnomalyDetector.current
         Tape.$current.withValue(nil) {
             for index in stride(from: root, through: 0, by: -1) {
                 guard let cotangent = cotangents[index] else { continue }
@@ -21,11 +22,15 @@ extension Tape {
                 }
                 nodes[index].pullback = nil
                 let node = nodes[index]
-                let inputCotangents = pullback(cotangent, node.inputs.map { $0 != nil })
+                // Ops inside a pullback are not reported on their own: a non-finite result is charged
+                // to the primitive whose pullback produced it (checked below).
+                let inputCotangents = AnomalyDetector.$current.withValue(nil) {
+                    pullback(cotangent, node.inputs.map { $0 != nil })
+                }
                 for (position, input) in node.inputs.enumerated() {
                     guard let input, let inputCotangent = inputCotangents[position] else { continue }
                     let reduced = inputCotangent.summed(toShape: node.inputShapes[position])
-                    if let detector = AnomalyDetector.current {
+                    if let detector {
                         detector.inspect(reduced, operation: node.operation, pass: .backward,
                                          inputShapes: node.inputShapes)
                     }

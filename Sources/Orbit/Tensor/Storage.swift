@@ -8,6 +8,8 @@ import Synchronization
 final class Storage: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
     let byteCount: Int
+    /// The tracker active when this storage was allocated, credited again when it is freed.
+    private let tracker: MemoryTracker?
 
     init(dtype: DType, count: Int) {
         byteCount = max(1, count * dtype.byteCount)
@@ -19,11 +21,14 @@ final class Storage: @unchecked Sendable {
         case .bool: pointer.bindMemory(to: Bool.self, capacity: count)
         }
         StorageStatistics.allocated(byteCount)
+        tracker = MemoryTracker.current
+        tracker?.allocated(byteCount)
     }
 
     deinit {
         pointer.deallocate()
         StorageStatistics.released(byteCount)
+        tracker?.released(byteCount)
     }
 }
 
@@ -45,18 +50,55 @@ public enum StorageStatistics {
 
     static func allocated(_ bytes: Int) {
         liveCount.wrappingAdd(1, ordering: .relaxed)
-        let live = liveByteCount.wrappingAdd(bytes, ordering: .relaxed).newValue
-        var peak = peakByteCount.load(ordering: .relaxed)
-        while live > peak {
-            let (exchanged, current) = peakByteCount.compareExchange(
-                expected: peak, desired: live, ordering: .relaxed)
-            if exchanged { break }
-            peak = current
-        }
+        raisePeak(peakByteCount, to: liveByteCount.wrappingAdd(bytes, ordering: .relaxed).newValue)
     }
 
     static func released(_ bytes: Int) {
         liveCount.wrappingSubtract(1, ordering: .relaxed)
         liveByteCount.wrappingSubtract(bytes, ordering: .relaxed)
+    }
+}
+
+/// Counts the tensor memory allocated inside `withMemoryTracking` scopes, until it is freed (wherever
+/// that happens). Unlike the process-wide `StorageStatistics`, it is not disturbed by other work
+/// running at the same time, so tests can assert that a training step leaks nothing.
+public final class MemoryTracker: Sendable {
+    @TaskLocal static var current: MemoryTracker?
+
+    private let liveCount = Atomic<Int>(0)
+    private let liveByteCount = Atomic<Int>(0)
+    private let peakByteCount = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Buffers allocated under this tracker that are still alive.
+    public var liveBuffers: Int { liveCount.load(ordering: .relaxed) }
+    /// Bytes of those buffers.
+    public var liveBytes: Int { liveByteCount.load(ordering: .relaxed) }
+    /// The highest `liveBytes` reached.
+    public var peakBytes: Int { peakByteCount.load(ordering: .relaxed) }
+
+    /// Runs `body`, attributing every tensor buffer it allocates to this tracker.
+    public func track<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try MemoryTracker.$current.withValue(self) { try body() }
+    }
+
+    func allocated(_ bytes: Int) {
+        liveCount.wrappingAdd(1, ordering: .relaxed)
+        raisePeak(peakByteCount, to: liveByteCount.wrappingAdd(bytes, ordering: .relaxed).newValue)
+    }
+
+    func released(_ bytes: Int) {
+        liveCount.wrappingSubtract(1, ordering: .relaxed)
+        liveByteCount.wrappingSubtract(bytes, ordering: .relaxed)
+    }
+}
+
+private func raisePeak(_ peak: borrowing Atomic<Int>, to value: Int) {
+    var current = peak.load(ordering: .relaxed)
+    while value > current {
+        let (exchanged, seen) = peak.compareExchange(expected: current, desired: value, ordering: .relaxed)
+        if exchanged { break }
+        current = seen
     }
 }
