@@ -40,12 +40,13 @@ extension Tensor {
     /// content moves by +shift. This is the translation flow on the torus.
     public func rolled(shifts: [Int], axes: [Int]) -> Tensor {
         check(shifts.count == axes.count, "rolled", "got \(shifts.count) shifts for \(axes.count) axes")
-        var maps = [[Int]?](repeating: nil, count: rank)
-        for (shift, axis) in zip(shifts, axes) {
-            let axis = Shape.normalize(axis: axis, rank: rank, operation: "rolled")
+        // Shifts of a repeated axis add up, as in PyTorch.
+        var totalShift = [Int](repeating: 0, count: rank)
+        for (shift, axis) in zip(shifts, axes) { totalShift[Shape.normalize(axis: axis, rank: rank, operation: "rolled")] += shift }
+        let maps: [[Int]?] = totalShift.enumerated().map { axis, shift in
             let size = shape[axis]
-            guard size > 0 else { continue }
-            maps[axis] = (0..<size).map { (($0 - shift) % size + size) % size }
+            guard shift != 0, size > 0 else { return nil }
+            return (0..<size).map { (($0 - shift) % size + size) % size }
         }
         return gatherAxes(maps, "roll")
     }

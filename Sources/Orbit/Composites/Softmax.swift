@@ -18,6 +18,6 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor {
 /// log Σ e^{xᵢ} along `axis`, stable for large inputs.
 public func logSumExp(_ x: Tensor, axis: Int = -1, keepDimensions: Bool = false) -> Tensor {
     let maximum = x.detached().max(axis: axis, keepDimensions: true)
-    let result = log(exp(x - maximum).sum(axis: axis, keepDimensions: true)) + maximum
-    return keepDimensions ? result : result.squeezed(axis: axis)
+    let total = exp(x - maximum).sum(axis: axis, keepDimensions: keepDimensions)
+    return log(total) + maximum.reshaped(total.shape)
 }

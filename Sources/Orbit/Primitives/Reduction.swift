@@ -64,6 +64,7 @@ extension Tensor {
     private func argReduce(maximum: Bool, axis: Int, keepDimensions: Bool, _ name: String) -> Tensor {
         checkFloatingPoint(self, name)
         let axis = Shape.normalize(axis: axis, rank: rank, operation: name)
+        if rank == 0 { return Tensor(Int64(0)) }
         check(shape[axis] > 0, name, "cannot take \(name) over an empty axis \(axis) of shape \(shape)")
         var keptShape = shape
         keptShape[axis] = 1

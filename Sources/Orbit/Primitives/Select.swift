@@ -22,11 +22,17 @@ public func .> (a: Tensor, b: Tensor) -> Tensor { comparison(.greater, a, b, ".>
 /// Element-wise a >= b with broadcasting, as a bool tensor.
 public func .>= (a: Tensor, b: Tensor) -> Tensor { comparison(.greaterOrEqual, a, b, ".>=") }
 
-public func .== (a: Tensor, b: Double) -> Tensor { a .== Tensor.scalar(b, like: a) }
-public func .< (a: Tensor, b: Double) -> Tensor { a .< Tensor.scalar(b, like: a) }
-public func .<= (a: Tensor, b: Double) -> Tensor { a .<= Tensor.scalar(b, like: a) }
-public func .> (a: Tensor, b: Double) -> Tensor { a .> Tensor.scalar(b, like: a) }
-public func .>= (a: Tensor, b: Double) -> Tensor { a .>= Tensor.scalar(b, like: a) }
+// Comparisons with a number. Integer tensors are compared in float64 (exact below 2⁵³), so that a
+// fractional constant is not truncated: labels .< 2.5 includes 2.
+public func .== (a: Tensor, b: Double) -> Tensor { comparable(a) .== Tensor.scalar(b, like: comparable(a)) }
+public func .< (a: Tensor, b: Double) -> Tensor { comparable(a) .< Tensor.scalar(b, like: comparable(a)) }
+public func .<= (a: Tensor, b: Double) -> Tensor { comparable(a) .<= Tensor.scalar(b, like: comparable(a)) }
+public func .> (a: Tensor, b: Double) -> Tensor { comparable(a) .> Tensor.scalar(b, like: comparable(a)) }
+public func .>= (a: Tensor, b: Double) -> Tensor { comparable(a) .>= Tensor.scalar(b, like: comparable(a)) }
+
+private func comparable(_ tensor: Tensor) -> Tensor {
+    tensor.dtype == .int64 ? tensor.converted(to: .float64) : tensor
+}
 
 private func comparison(_ operation: ComparisonOperation, _ a: Tensor, _ b: Tensor, _ name: String) -> Tensor {
     checkSameDType(a, b, name)

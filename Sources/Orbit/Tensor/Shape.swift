@@ -45,17 +45,24 @@ enum Shape {
     }
 
     /// `axis` with negative values counted from the end; stops with a message when out of range.
+    /// A rank-0 tensor accepts axis 0 or -1 (as PyTorch) and gets 0; callers that index the shape
+    /// handle rank 0 first.
     static func normalize(axis: Int, rank: Int, operation: String) -> Int {
+        if rank == 0 {
+            check(axis == 0 || axis == -1, operation, "axis \(axis) is out of range for a tensor of rank 0 (use 0 or -1)")
+            return 0
+        }
         let normalized = axis < 0 ? axis + rank : axis
-        check(normalized >= 0 && normalized < Swift.max(rank, 1) && (rank > 0 || axis == 0 || axis == -1),
-              operation, "axis \(axis) is out of range for a tensor of rank \(rank)")
+        check(normalized >= 0 && normalized < rank, operation, "axis \(axis) is out of range for a tensor of rank \(rank)")
         return normalized
     }
 
-    /// Normalizes a list of axes, rejecting duplicates; `nil` means every axis.
+    /// Normalizes a list of axes, rejecting duplicates; `nil` means every axis. On a rank-0 tensor
+    /// every valid axis means "no axis": reducing a scalar leaves it unchanged, as in PyTorch.
     static func normalize(axes: [Int]?, rank: Int, operation: String) -> [Int] {
         guard let axes else { return Array(0..<rank) }
         let normalized = axes.map { normalize(axis: $0, rank: rank, operation: operation) }
+        if rank == 0 { return [] }
         check(Set(normalized).count == normalized.count, operation, "repeated axis in \(axes)")
         return normalized.sorted()
     }

@@ -21,7 +21,9 @@ extension Tensor {
         switch dtype {
         case .float32: fill(output.mutableBuffer(Float.self), with: Float(value))
         case .float64: fill(output.mutableBuffer(Double.self), with: value)
-        case .int64: fill(output.mutableBuffer(Int64.self), with: Int64(value))
+        case .int64:
+            check(value.isFinite && Swift.abs(value) < 0x1p63, "full", "int64 fill value \(value) is not a finite int64")
+            fill(output.mutableBuffer(Int64.self), with: Int64(value))
         case .bool: fill(output.mutableBuffer(Bool.self), with: value != 0)
         }
         return output

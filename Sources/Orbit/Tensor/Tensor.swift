@@ -85,7 +85,10 @@ extension Tensor {
         switch dtype {
         case .float64: self.init(values, shape: shape)
         case .float32: self.init(values.map { Float($0) }, shape: shape)
-        case .int64: self.init(values.map { Int64($0) }, shape: shape)
+        case .int64:
+            check(values.allSatisfy { $0.isFinite && abs($0) < 0x1p63 }, "Tensor(_:shape:dtype:)",
+                  "int64 values must be finite and below 2^63 in magnitude")
+            self.init(values.map { Int64($0) }, shape: shape)
         case .bool: self.init(values.map { $0 != 0 }, shape: shape)
         }
     }

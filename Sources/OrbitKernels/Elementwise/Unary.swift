@@ -27,7 +27,8 @@ private func unary<T: KernelFloat>(_ operation: UnaryOperation, _ input: UnsafeB
     case .exp: map(input, output) { T.exp($0) }
     case .log: map(input, output) { T.log($0) }
     case .squareRoot: map(input, output) { $0.squareRoot() }
-    case .absoluteValue: map(input, output) { $0.replacing(with: -$0, where: $0 .< 0) }
+    // Negating negative lanes and zeroing ±0 gives |−0| = +0, as IEEE abs.
+    case .absoluteValue: map(input, output) { $0.replacing(with: -$0, where: $0 .< 0).replacing(with: 0, where: $0 .== 0) }
     case .tanh: map(input, output) { T.tanh($0) }
     case .sigmoid: map(input, output) { 1 / (1 + T.exp(-$0)) }
     case .relu: map(input, output) { $0.replacing(with: 0, where: $0 .<= 0) }
