@@ -28,6 +28,14 @@ public struct DataLoader<Dataset: RandomAccessCollection & Sendable>: Sendable w
     /// happens in the iterating thread).
     public let prefetchCount: Int
 
+    /// A loader of `batchSize`-example batches; stops the program if `batchSize < 1` or
+    /// `prefetchCount < 0`.
+    ///
+    /// - Parameters:
+    ///   - shuffling: with a generator, epoch `e` visits the dataset in the order of
+    ///     `Shuffled(dataset, generator: shuffling, epoch: e)`; without one, in dataset order.
+    ///   - prefetchCount: batches prepared ahead on a background queue; 1 or 2 hides collation behind a
+    ///     training step.
     public init(_ dataset: Dataset, batchSize: Int, shuffling: RandomGenerator? = nil,
                 dropsLastPartialBatch: Bool = false, prefetchCount: Int = 0) {
         if batchSize < 1 { fatalError("OrbitDatasets.DataLoader: batch size must be at least 1, got \(batchSize)") }
