@@ -3,7 +3,7 @@
 // Orbit: a deep-learning framework in pure Swift for symmetry-aware models of moving and flowing data.
 //
 // Dependency rule (no package dependencies at all):
-//   OrbitKernels  <-  Orbit  <-  test support, tests, benchmarks
+//   OrbitKernels  <-  Orbit  <-  {OrbitDatasets, test support}  <-  tests, benchmarks
 // `OrbitKernels` is an implementation detail: raw-buffer SIMD kernels and the one parallel-for.
 // `Orbit` imports it with `internal import`, so no kernel type can leak into public API.
 
@@ -14,10 +14,13 @@ let package = Package(
     products: [
         // MARK: Public API
         .library(name: "Orbit", targets: ["Orbit"]),
+        .library(name: "OrbitDatasets", targets: ["OrbitDatasets"]),
     ],
     targets: [
         // MARK: Public API
         .target(name: "Orbit", dependencies: ["OrbitKernels"]),
+        // The MNIST files under Data/ are resources read at run time, not sources.
+        .target(name: "OrbitDatasets", dependencies: ["Orbit"], exclude: ["Data", "README.md"]),
 
         // MARK: Implementation details
         .target(name: "OrbitKernels"),
@@ -32,6 +35,7 @@ let package = Package(
         .testTarget(name: "OrbitKernelsTests", dependencies: ["OrbitKernels"]),
         .testTarget(name: "OrbitTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitTestSupportTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "Orbit", "_OrbitTestSupport"]),
 
         // MARK: Executables
         .executableTarget(

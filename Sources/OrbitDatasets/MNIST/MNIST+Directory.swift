@@ -1,0 +1,39 @@
+import Foundation
+
+extension MNIST {
+    /// Where the MNIST files ship, relative to the package root.
+    public static let repositoryPath = "Sources/OrbitDatasets/Data/MNIST"
+
+    /// The directory of the MNIST files that ship with Orbit.
+    ///
+    /// Looks for `Sources/OrbitDatasets/Data/MNIST` under the current directory and each of its parents
+    /// (so a command run anywhere inside the package finds it), then beside this source file as it was
+    /// compiled. Throws `DatasetError.directoryNotFound` listing every place it looked.
+    public static var defaultDirectory: URL {
+        get throws(DatasetError) {
+            try locateDirectory(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
+        }
+    }
+
+    /// The first `<ancestor>/Sources/OrbitDatasets/Data/MNIST` holding the training images, searching
+    /// `start` and its parents, then the directory beside this source file.
+    public static func locateDirectory(from start: URL) throws(DatasetError) -> URL {
+        var candidates: [URL] = []
+        var directory = start.standardizedFileURL
+        while true {
+            candidates.append(directory.appendingPathComponent(repositoryPath, isDirectory: true))
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path || parent.path.isEmpty { break }
+            directory = parent
+        }
+        // This file is Sources/OrbitDatasets/MNIST/MNIST+Directory.swift; the data is two levels up.
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Data/MNIST", isDirectory: true).standardizedFileURL)
+        let marker = Split.training.fileNames.images
+        for candidate in candidates
+        where FileManager.default.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
+            return candidate
+        }
+        throw .directoryNotFound(dataset: "MNIST", searched: candidates.map(\.path))
+    }
+}
