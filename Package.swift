@@ -3,7 +3,7 @@
 // Orbit: a deep-learning framework in pure Swift for symmetry-aware models of moving and flowing data.
 //
 // Dependency rule (no package dependencies at all):
-//   OrbitKernels  <-  Orbit  <-  test support, tests, benchmarks
+//   OrbitKernels  <-  Orbit  <-  {OrbitNN, OrbitOptimizers}  <-  test support, tests, benchmarks, executables
 // `OrbitKernels` is an implementation detail: raw-buffer SIMD kernels and the one parallel-for.
 // `Orbit` imports it with `internal import`, so no kernel type can leak into public API.
 
@@ -14,13 +14,17 @@ let package = Package(
     products: [
         // MARK: Public API
         .library(name: "Orbit", targets: ["Orbit"]),
+        .library(name: "OrbitNN", targets: ["OrbitNN"]),
+        .library(name: "OrbitOptimizers", targets: ["OrbitOptimizers"]),
     ],
     targets: [
         // MARK: Public API
-        .target(name: "Orbit", dependencies: ["OrbitKernels"]),
+        .target(name: "Orbit", dependencies: ["OrbitKernels"], exclude: ["README.md"]),
+        .target(name: "OrbitNN", dependencies: ["Orbit"], exclude: ["README.md"]),
+        .target(name: "OrbitOptimizers", dependencies: ["Orbit"], exclude: ["README.md"]),
 
         // MARK: Implementation details
-        .target(name: "OrbitKernels"),
+        .target(name: "OrbitKernels", exclude: ["README.md"]),
 
         // MARK: Test support
         .target(
@@ -32,6 +36,8 @@ let package = Package(
         .testTarget(name: "OrbitKernelsTests", dependencies: ["OrbitKernels"]),
         .testTarget(name: "OrbitTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitTestSupportTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitNNTests", dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
 
         // MARK: Executables
         .executableTarget(
