@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "Orbit", dependencies: ["OrbitKernels"], exclude: ["README.md"]),
         .target(name: "OrbitNN", dependencies: ["Orbit"], exclude: ["README.md"]),
         .target(name: "OrbitOptimizers", dependencies: ["Orbit"], exclude: ["README.md"]),
+        .target(name: "OrbitCommandLine", exclude: ["README.md"]),
 
         // MARK: Implementation details
         .target(name: "OrbitKernels", exclude: ["README.md"]),
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "OrbitTestSupportTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitNNTests", dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
 
         // MARK: Executables
         .executableTarget(
