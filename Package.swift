@@ -3,7 +3,8 @@
 // Orbit: a deep-learning framework in pure Swift for symmetry-aware models of moving and flowing data.
 //
 // Dependency rule (no package dependencies at all):
-//   OrbitKernels  <-  Orbit  <-  {OrbitDatasets, test support}  <-  tests, benchmarks
+//   OrbitKernels  <-  Orbit  <-  {OrbitNN, OrbitOptimizers, OrbitDatasets}  <-  test support, tests, benchmarks, executables
+//   OrbitCommandLine (argument parsing, progress, metrics) depends on Foundation only.
 // `OrbitKernels` is an implementation detail: raw-buffer SIMD kernels and the one parallel-for.
 // `Orbit` imports it with `internal import`, so no kernel type can leak into public API.
 
@@ -14,16 +15,21 @@ let package = Package(
     products: [
         // MARK: Public API
         .library(name: "Orbit", targets: ["Orbit"]),
+        .library(name: "OrbitNN", targets: ["OrbitNN"]),
+        .library(name: "OrbitOptimizers", targets: ["OrbitOptimizers"]),
         .library(name: "OrbitDatasets", targets: ["OrbitDatasets"]),
     ],
     targets: [
         // MARK: Public API
-        .target(name: "Orbit", dependencies: ["OrbitKernels"]),
-        // The MNIST files under Data/ are resources read at run time, not sources.
+        .target(name: "Orbit", dependencies: ["OrbitKernels"], exclude: ["README.md"]),
+        .target(name: "OrbitNN", dependencies: ["Orbit"], exclude: ["README.md"]),
+        .target(name: "OrbitOptimizers", dependencies: ["Orbit"], exclude: ["README.md"]),
+        // The MNIST files under Data/ are read at run time, not sources.
         .target(name: "OrbitDatasets", dependencies: ["Orbit"], exclude: ["Data", "README.md"]),
+        .target(name: "OrbitCommandLine", exclude: ["README.md"]),
 
         // MARK: Implementation details
-        .target(name: "OrbitKernels"),
+        .target(name: "OrbitKernels", exclude: ["README.md"]),
 
         // MARK: Test support
         .target(
@@ -35,7 +41,10 @@ let package = Package(
         .testTarget(name: "OrbitKernelsTests", dependencies: ["OrbitKernels"]),
         .testTarget(name: "OrbitTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitTestSupportTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitNNTests", dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "Orbit", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
 
         // MARK: Executables
         .executableTarget(

@@ -44,4 +44,17 @@ public struct Gradients: Sendable {
 
     /// Whether a gradient was computed for `parameter` (false when it did not influence the value).
     public func contains(_ parameter: Parameter) -> Bool { byParameter[ObjectIdentifier(parameter)] != nil }
+
+    /// Every computed gradient transformed by `transform` (e.g. scaled for clipping).
+    public func mapValues(_ transform: (Tensor) -> Tensor) -> Gradients {
+        Gradients(byParameter.mapValues { transform($0).detached() })
+    }
+
+    /// √(Σ ‖g‖²) over every computed gradient, accumulated in Double.
+    public var globalNorm: Double {
+        byParameter.values.map { gradient in
+            let norm = (gradient * gradient).sum().item
+            return norm
+        }.sorted().reduce(0, +).squareRoot()
+    }
 }

@@ -25,3 +25,10 @@ func checkSameDType(_ a: Tensor, _ b: Tensor, _ operation: String) {
     check(a.dtype == b.dtype, operation,
           "operands have different dtypes: \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape); convert one with .converted(to:)")
 }
+
+/// The same argument check for code built on Orbit (layers, optimizers, datasets): stops with
+/// `Orbit.<operation>: <message>` when `condition` is false, in release builds too.
+public func requireArgument(_ condition: Bool, _ operation: @autoclosure () -> String,
+                            _ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
+    if !condition { fail(operation(), message(), file: file, line: line) }
+}

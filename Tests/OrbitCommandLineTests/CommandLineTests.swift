@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import OrbitCommandLine
+
+private let options = [
+    Option("epochs", default: "2", help: "passes over the data"),
+    Option("learning-rate", default: "0.001", help: "step size"),
+    Option(flag: "resume", help: "continue from the last checkpoint"),
+]
+
+@Test func parsesValuesDefaultsAndFlags() throws {
+    let arguments = try Arguments(["--epochs", "5", "--resume", "--learning-rate=0.01"], options: options)
+    #expect(try arguments.value("epochs") as Int == 5)
+    #expect(try arguments.value("learning-rate") as Double == 0.01)
+    #expect(arguments.flag("resume") && arguments.isGiven("epochs"))
+    let defaults = try Arguments([String](), options: options)
+    #expect(try defaults.value("epochs") as Int == 2 && !defaults.flag("resume") && !defaults.isGiven("epochs"))
+}
+
+@Test func reportsMistakesPrecisely() {
+    #expect(throws: ArgumentError.unknownOption("epoch", suggestion: "epochs")) { try Arguments(["--epoch", "3"], options: options) }
+    #expect(throws: ArgumentError.unknownOption("zzz", suggestion: nil)) { try Arguments(["--zzz"], options: options) }
+    #expect(throws: ArgumentError.missingValue("epochs")) { try Arguments(["--epochs"], options: options) }
+    #expect(throws: ArgumentError.unexpectedArgument("five")) { try Arguments(["five"], options: options) }
+    #expect(throws: ArgumentError.helpRequested) { try Arguments(["--help"], options: options) }
+    #expect(throws: ArgumentError.invalidValue(option: "epochs", value: "x", expected: "an integer")) {
+        _ = try Arguments(["--epochs", "x"], options: options).value("epochs") as Int
+    }
+}
+
+@Test func helpListsEveryOptionWithItsDefault() {
+    let help = Arguments.helpText(command: "orbit-train", summary: "Trains a model.", options: options)
+    #expect(help.contains("--epochs <value>") && help.contains("(default: 2)") && help.contains("--resume") && help.contains("--help"))
+}
+
+@Test func progressLineShowsCountsRateAndTime() {
+    let bar = ProgressBar(label: "epoch 1/2", total: 100, interactive: false)
+    let line = bar.render(completed: 25, examples: 1600, fields: [("loss", "0.5000")], elapsed: 2)
+    #expect(line == "epoch 1/2 [======>                 ] 25/100  loss 0.5000  800 ex/s  ETA 0:06")
+    #expect(ProgressBar.clock(3725) == "1:02:05")
+}
+
+@Test func metricsAreOneJSONObjectPerLine() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).jsonl")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try MetricsLog(appendingTo: url).write(["epoch": 1, "loss": 0.25, "note": "a \"quoted\" word"])
+    try MetricsLog(appendingTo: url).write(["epoch": 2, "loss": .number(.nan)])
+    let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+    #expect(lines == [#"{"epoch": 1, "loss": 0.25, "note": "a \"quoted\" word"}"#, #"{"epoch": 2, "loss": null}"#])
+    for line in lines { _ = try JSONSerialization.jsonObject(with: Data(line.utf8)) }
+}
