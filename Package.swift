@@ -39,7 +39,10 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "OrbitKernelsTests", dependencies: ["OrbitKernels"]),
-        .testTarget(name: "OrbitTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
+        .testTarget(
+            name: "OrbitTests",
+            dependencies: ["Orbit", "_OrbitTestSupport"],
+            exclude: ["IO/Fixtures"]),  // read by path from the tests; the generator script is not a source
         .testTarget(name: "OrbitTestSupportTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitNNTests", dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
