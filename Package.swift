@@ -51,6 +51,9 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(
+            name: "OrbitTrain",
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
+        .executableTarget(
             name: "OrbitBenchmarks",
             dependencies: ["Orbit", "OrbitKernels"],
             path: "Benchmarks/OrbitBenchmarks"),

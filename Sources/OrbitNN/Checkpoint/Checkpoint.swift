@@ -1,0 +1,83 @@
+import Foundation
+import Orbit
+
+/// A training checkpoint in one safetensors file: the model's parameters and buffers (`model.<name>`),
+/// optimizer state (`optimizer.<name>`), and string metadata (epoch, step, seed, configuration, …).
+///
+/// Writes are atomic (temporary file, flush, rename): a save killed at any point leaves the previous
+/// checkpoint loadable. Loading into a model is strict by default (see `loadStateDictionary`). The mode
+/// (training or evaluation) is not part of the state, so a checkpoint saved in one mode loads into the
+/// other and gives the same model.
+///
+/// ```swift
+/// try Checkpoint(model: model, optimizerState: optimizer.stateTensors(for: model.namedParameters),
+///                metadata: ["epoch": "3"]).write(to: url)
+/// let checkpoint = try Checkpoint(contentsOf: url)
+/// try checkpoint.restore(model)
+/// optimizer.loadStateTensors(checkpoint.optimizerState, for: model.namedParameters)
+/// ```
+public struct Checkpoint {
+    public static let modelPrefix = "model.", optimizerPrefix = "optimizer."
+    static let formatKey = "orbit.format", formatVersion = "orbit-checkpoint-1"
+
+    /// Parameters and buffers by name (without the `model.` prefix).
+    public var modelState: [String: Tensor]
+    /// Optimizer state by name (without the `optimizer.` prefix).
+    public var optimizerState: [String: Tensor]
+    public var metadata: [String: String]
+
+    /// A checkpoint of `model`'s current state.
+    public init(model: Module, optimizerState: [(name: String, tensor: Tensor)] = [], metadata: [String: String] = [:]) {
+        modelState = Dictionary(uniqueKeysWithValues: model.stateDictionary.map { ($0.name, $0.tensor) })
+        self.optimizerState = Dictionary(uniqueKeysWithValues: optimizerState.map { ($0.name, $0.tensor) })
+        self.metadata = metadata
+    }
+
+    /// Reads a checkpoint written by `write(to:)`.
+    public init(contentsOf url: URL) throws {
+        let file = try SafeTensors.read(from: url)
+        guard file.metadata[Checkpoint.formatKey] == Checkpoint.formatVersion else {
+            throw CheckpointError.notACheckpoint(path: url.path, format: file.metadata[Checkpoint.formatKey])
+        }
+        modelState = [:]
+        optimizerState = [:]
+        for (name, tensor) in file.tensors {
+            if name.hasPrefix(Checkpoint.modelPrefix) {
+                modelState[String(name.dropFirst(Checkpoint.modelPrefix.count))] = tensor
+            } else if name.hasPrefix(Checkpoint.optimizerPrefix) {
+                optimizerState[String(name.dropFirst(Checkpoint.optimizerPrefix.count))] = tensor
+            } else {
+                throw CheckpointError.unexpectedEntry(name: name, path: url.path)
+            }
+        }
+        metadata = file.metadata.filter { $0.key != Checkpoint.formatKey }
+    }
+
+    /// Writes the checkpoint atomically.
+    public func write(to url: URL) throws {
+        let tensors = modelState.sorted { $0.key < $1.key }.map { (Checkpoint.modelPrefix + $0.key, $0.value) }
+            + optimizerState.sorted { $0.key < $1.key }.map { (Checkpoint.optimizerPrefix + $0.key, $0.value) }
+        var metadata = self.metadata
+        metadata[Checkpoint.formatKey] = Checkpoint.formatVersion
+        try SafeTensors.write(tensors.map { (name: $0.0, tensor: $0.1) }, metadata: metadata, to: url)
+    }
+
+    /// Loads the saved parameters and buffers into `model` (strict: see `Module.loadStateDictionary`).
+    public func restore(_ model: Module, strict: Bool = true) throws {
+        try model.loadStateDictionary(modelState, strict: strict)
+    }
+}
+
+public enum CheckpointError: Error, CustomStringConvertible {
+    case notACheckpoint(path: String, format: String?)
+    case unexpectedEntry(name: String, path: String)
+
+    public var description: String {
+        switch self {
+        case .notACheckpoint(let path, let format):
+            "\(path) is a safetensors file but not an Orbit checkpoint (format \(format ?? "missing")); "
+                + "use Module.loadStateDictionary for plain weights"
+        case .unexpectedEntry(let name, let path): "\(path): entry \(name) is neither model. nor optimizer. state"
+        }
+    }
+}

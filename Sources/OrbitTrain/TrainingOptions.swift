@@ -1,0 +1,70 @@
+import Foundation
+import OrbitCommandLine
+
+/// Everything that defines a training run. Saved (as JSON) in every checkpoint, so `--resume` continues
+/// with the same settings.
+struct TrainingOptions: Codable, Equatable {
+    var epochs = 2
+    var batchSize = 64
+    var learningRate = 1e-3
+    /// Learning rate multiplier per epoch (exponential decay).
+    var learningRateDecay = 0.7
+    var seed: UInt64 = 1
+    /// Use only the first N training images (0: all 60,000), for quick experiments.
+    var trainingExamples = 0
+    /// Evaluate on only the first N test images (0: all 10,000).
+    var testExamples = 0
+    var dataDirectory = ""
+    var outputDirectory = "runs/mnist"
+
+    static let summary = """
+        Trains the classic two-convolution network on MNIST (shipped in Sources/OrbitDatasets/Data/MNIST).
+        Prints a progress bar and the test accuracy after each epoch, appends metrics to
+        <output>/metrics.jsonl, and saves <output>/checkpoint.safetensors after every epoch and on
+        Ctrl-C; --resume continues from it exactly (same batches, same dropout masks, same losses).
+        Defaults take a few minutes on 2 cores; --full trains 12 epochs for about 99.3%.
+        """
+
+    static let options: [Option] = [
+        Option("epochs", default: "2", help: "passes over the training set"),
+        Option("batch-size", default: "64", help: "examples per step"),
+        Option("learning-rate", default: "0.001", help: "Adam's initial step size"),
+        Option("learning-rate-decay", default: "0.7", help: "learning rate multiplier per epoch"),
+        Option("seed", default: "1", help: "seed for initialization, data order and dropout"),
+        Option("training-examples", default: "0", help: "use only the first N training images (0: all)"),
+        Option("test-examples", default: "0", help: "evaluate on only the first N test images (0: all)"),
+        Option("data", default: "", help: "directory with the MNIST .gz files (default: the copy in the repository)"),
+        Option("output", default: "runs/mnist", help: "directory for the checkpoint and metrics"),
+        Option("threads", default: "0", help: "kernel threads (0: all cores)"),
+        Option(flag: "full", help: "the full recipe: 12 epochs (overrides --epochs unless given)"),
+        Option(flag: "resume", help: "continue from <output>/checkpoint.safetensors"),
+    ]
+
+    init() {}
+
+    init(_ arguments: Arguments) throws {
+        epochs = try arguments.value("epochs")
+        if arguments.flag("full") && !arguments.isGiven("epochs") { epochs = 12 }
+        batchSize = try arguments.value("batch-size")
+        learningRate = try arguments.value("learning-rate")
+        learningRateDecay = try arguments.value("learning-rate-decay")
+        seed = try arguments.value("seed")
+        trainingExamples = try arguments.value("training-examples")
+        testExamples = try arguments.value("test-examples")
+        dataDirectory = try arguments.value("data")
+        outputDirectory = try arguments.value("output")
+        guard epochs >= 1, batchSize >= 1, learningRate > 0, trainingExamples >= 0, testExamples >= 0 else {
+            throw ArgumentError.invalidValue(option: "epochs/batch-size/learning-rate", value: "\(epochs)/\(batchSize)/\(learningRate)",
+                                             expected: "positive values")
+        }
+    }
+
+    var checkpointURL: URL { URL(fileURLWithPath: outputDirectory).appendingPathComponent("checkpoint.safetensors") }
+    var metricsURL: URL { URL(fileURLWithPath: outputDirectory).appendingPathComponent("metrics.jsonl") }
+
+    func encoded() -> String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
+
+    static func decoded(_ text: String) throws -> TrainingOptions {
+        try JSONDecoder().decode(TrainingOptions.self, from: Data(text.utf8))
+    }
+}

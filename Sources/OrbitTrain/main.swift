@@ -1,0 +1,55 @@
+import Dispatch
+import Foundation
+import Orbit
+import OrbitCommandLine
+import Synchronization
+
+// orbit-train: `make run` trains the classic MNIST CNN; `--help` lists the options.
+
+let command = "orbit-train"
+let arguments: Arguments
+do {
+    arguments = try Arguments(CommandLine.arguments.dropFirst(), options: TrainingOptions.options)
+} catch ArgumentError.helpRequested {
+    print(Arguments.helpText(command: command, summary: TrainingOptions.summary, options: TrainingOptions.options))
+    exit(0)
+} catch {
+    FileHandle.standardError.write(Data("\(command): \(error)\nTry --help.\n".utf8))
+    exit(2)
+}
+
+/// Ctrl-C asks the trainer to stop at the next step boundary and save a checkpoint; a second Ctrl-C
+/// quits at once.
+let interrupted = Atomic<Int>(0)
+signal(SIGINT, SIG_IGN)
+let interruptSource = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+interruptSource.setEventHandler {
+    if interrupted.wrappingAdd(1, ordering: .relaxed).newValue > 1 { exit(130) }
+    FileHandle.standardError.write(Data("\ninterrupted: saving a checkpoint at the next step (Ctrl-C again to quit now)\n".utf8))
+}
+interruptSource.resume()
+
+do {
+    let threads: Int = try arguments.value("threads")
+    if threads > 0 { Parallelism.threadCount = threads }
+    let options = try TrainingOptions(arguments)
+    let trainer = try Trainer(options: options, resume: arguments.flag("resume"))
+    trainer.showProgress = true
+    trainer.shouldStop = { interrupted.load(ordering: .relaxed) > 0 }
+    print("\(command): \(trainer.model.parameterCount) parameters, \(trainer.loader.batchCount) steps per epoch, "
+          + "\(Parallelism.threadCount) threads, output \(options.outputDirectory)")
+    if arguments.flag("resume") {
+        print("resuming at epoch \(trainer.position.epoch + 1), step \(trainer.position.batch)")
+    }
+    if try trainer.run() {
+        let accuracy = trainer.results.last.map { String(format: "%.2f%%", 100 * $0.testAccuracy) } ?? "n/a"
+        print("done: test accuracy \(accuracy); checkpoint \(options.checkpointURL.path), metrics \(options.metricsURL.path)")
+    } else {
+        print("stopped at epoch \(trainer.position.epoch + 1), step \(trainer.position.batch); "
+              + "checkpoint saved to \(options.checkpointURL.path); continue with --resume")
+        exit(130)
+    }
+} catch {
+    FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
+    exit(1)
+}
