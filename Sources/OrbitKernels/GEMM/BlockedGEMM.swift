@@ -1,0 +1,120 @@
+/// The single-threaded blocked GEMM over one tile of C (the BLIS loop nest, see README.md):
+///
+///     for jc in column blocks (nc):           B block kc x nc packed per (jc, pc), streamed from L2/L3
+///       for pc in depth blocks (kc):
+///         pack B[pc, jc]
+///         for ic in row blocks (mc):          A block mc x kc packed per (jc, pc, ic), kept in L2
+///           pack A[ic, pc]
+///           for jr in B micro-panels (nr):    one kc x nr micro-panel stays in L1 ...
+///             for ir in A micro-panels (mr):  ... while the A micro-panels stream past it
+///               microkernel: C[ir, jr] (+)= A[ir, pc] · B[pc, jr]
+///
+/// Every element of C sums its depth blocks in increasing order, and within a block in increasing
+/// depth, whatever the tile it belongs to: results depend on the problem, not on the partition.
+struct BlockedGEMM<Scalar: GEMMScalar> {
+    let rowBlock: Int
+    let depthBlock: Int
+    let columnBlock: Int
+
+    /// Block sizes for a tile of `rows` x `columns` over `depth`, balanced so no block is a sliver.
+    init(rows: Int, columns: Int, depth: Int) {
+        rowBlock = balancedBlockSize(rows, maximum: Scalar.maximumRowBlock, multiple: Scalar.microRows)
+        depthBlock = balancedBlockSize(depth, maximum: Scalar.maximumDepthBlock, multiple: 1)
+        columnBlock = balancedBlockSize(
+            columns, maximum: Scalar.maximumColumnBlock, multiple: Scalar.microColumns)
+    }
+
+    /// Scratch elements `multiply` needs: one packed A block, one packed B block and one micro-tile.
+    var workspaceCount: Int {
+        rowBlock * depthBlock + depthBlock * columnBlock + Scalar.microTileCount
+    }
+
+    /// C[rows, columns] = A[rows, 0..<depth] · B[0..<depth, columns] (+ C when `accumulate`).
+    /// `depth` must be positive; `workspace` holds at least `workspaceCount` elements.
+    func multiply<Left: GEMMLeftOperand, Right: GEMMRightOperand, Output: GEMMOutput>(
+        rows: Range<Int>, columns: Range<Int>, depth: Int,
+        a: Left, b: Right, c: Output, accumulate: Bool, workspace: UnsafeMutablePointer<Scalar>
+    ) where Left.Scalar == Scalar, Right.Scalar == Scalar, Output.Scalar == Scalar {
+        let packedA = workspace
+        let packedB = workspace + rowBlock * depthBlock
+        let tile = packedB + depthBlock * columnBlock
+        for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: columnBlock) {
+            let blockColumns = jc..<min(jc + columnBlock, columns.upperBound)
+            for pc in stride(from: 0, to: depth, by: depthBlock) {
+                let blockDepth = pc..<min(pc + depthBlock, depth)
+                b.packPanels(depth: blockDepth, columns: blockColumns, into: packedB)
+                // The first depth block overwrites C unless the caller asked to accumulate.
+                let accumulateBlock = accumulate || pc > 0
+                for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
+                    let blockRows = ic..<min(ic + rowBlock, rows.upperBound)
+                    a.packPanels(rows: blockRows, depth: blockDepth, into: packedA)
+                    multiplyPackedBlocks(
+                        rows: blockRows, columns: blockColumns, depth: blockDepth.count,
+                        packedA: packedA, packedB: packedB, c: c, accumulate: accumulateBlock, tile: tile)
+                }
+            }
+        }
+    }
+
+    /// The jr / ir loops over packed blocks. Full tiles whose columns are contiguous in C go straight
+    /// to the microkernel; edge tiles (and tiles straddling two images) go through `tile` and only the
+    /// valid part is written back.
+    private func multiplyPackedBlocks<Output: GEMMOutput>(
+        rows: Range<Int>, columns: Range<Int>, depth: Int,
+        packedA: UnsafeMutablePointer<Scalar>, packedB: UnsafeMutablePointer<Scalar>,
+        c: Output, accumulate: Bool, tile: UnsafeMutablePointer<Scalar>
+    ) where Output.Scalar == Scalar {
+        let microRows = Scalar.microRows
+        let microColumns = Scalar.microColumns
+        var bPanel = UnsafePointer(packedB)
+        for column in stride(from: columns.lowerBound, to: columns.upperBound, by: microColumns) {
+            let validColumns = min(microColumns, columns.upperBound - column)
+            let directColumns = validColumns == microColumns && c.contiguousColumns(from: column) >= microColumns
+            var aPanel = UnsafePointer(packedA)
+            for row in stride(from: rows.lowerBound, to: rows.upperBound, by: microRows) {
+                let validRows = min(microRows, rows.upperBound - row)
+                if directColumns && validRows == microRows {
+                    Scalar.microkernel(
+                        depth: depth, a: aPanel, b: bPanel, c: c.address(row: row, column: column),
+                        cRowStride: c.rowStride, accumulate: accumulate)
+                } else {
+                    Scalar.microkernel(
+                        depth: depth, a: aPanel, b: bPanel, c: tile, cRowStride: microColumns, accumulate: false)
+                    writeBack(
+                        tile: tile, row: row, column: column, rows: validRows, columns: validColumns,
+                        c: c, accumulate: accumulate)
+                }
+                aPanel += microRows * depth
+            }
+            bPanel += microColumns * depth
+        }
+    }
+
+    private func writeBack<Output: GEMMOutput>(
+        tile: UnsafeMutablePointer<Scalar>, row: Int, column: Int, rows: Int, columns: Int,
+        c: Output, accumulate: Bool
+    ) where Output.Scalar == Scalar {
+        for i in 0..<rows {
+            var j = 0
+            while j < columns {
+                let run = min(columns - j, c.contiguousColumns(from: column + j))
+                let target = c.address(row: row + i, column: column + j)
+                let source = tile + i * Scalar.microColumns + j
+                for t in 0..<run { target[t] = accumulate ? target[t] + source[t] : source[t] }
+                j += run
+            }
+        }
+    }
+}
+
+/// Sets C[rows, columns] to zero (the product over an empty depth).
+func zeroOutput<Output: GEMMOutput>(_ c: Output, rows: Range<Int>, columns: Range<Int>) {
+    for row in rows {
+        var column = columns.lowerBound
+        while column < columns.upperBound {
+            let run = min(columns.upperBound - column, c.contiguousColumns(from: column))
+            c.address(row: row, column: column).update(repeating: 0, count: run)
+            column += run
+        }
+    }
+}
