@@ -111,11 +111,16 @@ struct StridedRightOperand<Scalar: GEMMScalar>: GEMMRightOperand {
     }
 }
 
-/// A row-major matrix with row stride `rowStride` as output.
+/// A row-major matrix with row stride `rowStride` as output; `base` holds C(firstRow, firstColumn),
+/// so a scratch buffer can stand for a tile in the middle of a larger C.
 struct StridedOutput<Scalar: GEMMScalar>: GEMMOutput {
     let base: UnsafeMutablePointer<Scalar>
     let rowStride: Int
+    var firstRow = 0
+    var firstColumn = 0
 
-    func address(row: Int, column: Int) -> UnsafeMutablePointer<Scalar> { base + row * rowStride + column }
+    func address(row: Int, column: Int) -> UnsafeMutablePointer<Scalar> {
+        base + (row - firstRow) * rowStride + (column - firstColumn)
+    }
     func contiguousColumns(from column: Int) -> Int { Int.max }
 }

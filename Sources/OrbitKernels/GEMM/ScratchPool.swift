@@ -7,6 +7,8 @@ import Synchronization
 /// around). Which buffer a chunk gets never affects its result: callers initialise what they read.
 enum ScratchPool {
     private static let retainedLimit = 8
+    /// Larger buffers are freed on return rather than kept (a one-off huge problem should not pin memory).
+    private static let retainedByteLimit = 64 << 20
     private static let buffers = Mutex<[ScratchBuffer]>([])
 
     /// Runs `body` with at least `count` uninitialised elements of `Scalar`, 64-byte aligned.
@@ -29,6 +31,7 @@ enum ScratchPool {
     }
 
     private static func giveBack(_ buffer: ScratchBuffer) {
+        guard buffer.byteCount <= retainedByteLimit else { return }
         buffers.withLock { buffers in
             buffers.append(buffer)
             if buffers.count > retainedLimit {

@@ -1,0 +1,63 @@
+// Public entry points of the N-d convolution, one per pass and dtype. Shapes and the formula are on
+// `ConvolutionGeometry`; every buffer is contiguous row-major with the element count it reports.
+// Each function runs on up to `Parallel.threadCount` threads and gives bit-identical results for
+// any thread count. Outputs must not overlap inputs; no alignment is required.
+
+/// The generic implementations behind the entry points, one pass per file
+/// (`ConvolutionForward.swift`, `ConvolutionBackwardInput.swift`, `ConvolutionBackwardWeight.swift`).
+enum ConvolutionPass<Scalar: GEMMScalar> {}
+
+/// Forward convolution (no bias): `output = conv(input, weight)`.
+///
+/// input N x C_in x S..., weight C_out x C_in/groups x K..., output N x C_out x O... (overwritten).
+public func convolutionForward(
+    _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>
+) {
+    ConvolutionPass.forward(geometry, input: input, weight: weight, output: output)
+}
+
+/// Input gradient, the adjoint of the forward map in its input: `inputGradient = convᵀ(outputGradient, weight)`.
+///
+/// outputGradient N x C_out x O..., weight C_out x C_in/groups x K..., inputGradient N x C_in x S... (overwritten).
+public func convolutionBackwardInput(
+    _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    inputGradient: UnsafeMutablePointer<Float>
+) {
+    ConvolutionPass.backwardInput(geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+}
+
+/// Weight gradient summed over the batch:
+/// `weightGradient[o, c, κ] = Σ_{n, x} outputGradient[n, o, x] · input[n, g·C_in/groups + c, x·stride - padding + κ·dilation]`.
+///
+/// input N x C_in x S..., outputGradient N x C_out x O..., weightGradient C_out x C_in/groups x K... (overwritten).
+public func convolutionBackwardWeight(
+    _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+    weightGradient: UnsafeMutablePointer<Float>
+) {
+    ConvolutionPass.backwardWeight(geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+}
+
+/// Forward convolution in double precision; as the `Float` version.
+public func convolutionForward(
+    _ geometry: ConvolutionGeometry, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
+    output: UnsafeMutablePointer<Double>
+) {
+    ConvolutionPass.forward(geometry, input: input, weight: weight, output: output)
+}
+
+/// Input gradient in double precision; as the `Float` version.
+public func convolutionBackwardInput(
+    _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Double>, weight: UnsafePointer<Double>,
+    inputGradient: UnsafeMutablePointer<Double>
+) {
+    ConvolutionPass.backwardInput(geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+}
+
+/// Weight gradient in double precision; as the `Float` version.
+public func convolutionBackwardWeight(
+    _ geometry: ConvolutionGeometry, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
+    weightGradient: UnsafeMutablePointer<Double>
+) {
+    ConvolutionPass.backwardWeight(geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+}
