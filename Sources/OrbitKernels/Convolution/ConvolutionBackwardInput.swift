@@ -19,53 +19,27 @@ extension ConvolutionPass {
             inputGradient.update(repeating: 0, count: geometry.inputElementCount)
             return
         }
-        let channelsPerGroup = layout.inputChannelsPerGroup
-        let imagesTimesGroups = layout.batch * layout.groups
-        // Split channels only when images x groups alone cannot feed the threads.
-        let blocksPerGroup = min(
-            channelsPerGroup, max(1, (ConvolutionLayout.targetChunks + imagesTimesGroups - 1) / imagesTimesGroups))
-        let blockChannels = (channelsPerGroup + blocksPerGroup - 1) / blocksPerGroup
-        let blocksInUse = (channelsPerGroup + blockChannels - 1) / blockChannels
-        let kernelOffsets = layout.kernelOffsets(channels: 0..<blockChannels)
-        let pixelBlock = balancedBlockSize(layout.outputPlane, maximum: 128, multiple: Scalar.microColumns)
-        let maximumRows = blockChannels * layout.kernelVolume
-        let blocked = BlockedGEMM<Scalar>(rows: maximumRows, columns: pixelBlock, depth: layout.outputChannelsPerGroup)
-        let paddedCount = blockChannels * layout.paddedPlane
-        let tables = PaddingTables(layout)
-        kernelOffsets.withUnsafeBufferPointer { kernelOffsets in
-            layout.forEachChunk(imagesTimesGroups * blocksInUse) { chunk in
-                let block = chunk % blocksInUse
-                let group = (chunk / blocksInUse) % layout.groups
-                let image = chunk / (blocksInUse * layout.groups)
-                let channels = (block * blockChannels)..<min(channelsPerGroup, (block + 1) * blockChannels)
-                let rows = (channels.lowerBound * layout.kernelVolume)..<(channels.upperBound * layout.kernelVolume)
-                let count = paddedCount + maximumRows * pixelBlock + blocked.workspaceCount
-                ScratchPool.withScratch(Scalar.self, count: count) { scratch in
-                    let paddedGradient = scratch
-                    let tile = scratch + paddedCount
-                    paddedGradient.update(repeating: 0, count: channels.count * layout.paddedPlane)
-                    let firstOutput = group * layout.outputChannelsPerGroup
-                    // W_gᵀ: element (r, o) = w[firstOutput + o, r], a transposed view of the weight.
-                    let a = StridedLeftOperand(
-                        base: weight + firstOutput * layout.columnRows, rowStride: 1, columnStride: layout.columnRows)
-                    let b = StridedRightOperand(
-                        base: outputGradient + (image * layout.outputChannels + firstOutput) * layout.outputPlane,
-                        rowStride: layout.outputPlane, columnStride: 1)
-                    for first in stride(from: 0, to: layout.outputPlane, by: pixelBlock) {
-                        let pixels = first..<min(layout.outputPlane, first + pixelBlock)
-                        blocked.multiply(
-                            rows: rows, columns: pixels, depth: layout.outputChannelsPerGroup, a: a, b: b,
-                            c: StridedOutput(base: tile, rowStride: pixelBlock, firstRow: rows.lowerBound, firstColumn: first),
-                            accumulate: false, workspace: tile + maximumRows * pixelBlock)
-                        layout.scatterColumns(
-                            tile, tileRowStride: pixelBlock, rows: rows.count, pixels: pixels,
-                            kernelOffsets: kernelOffsets.baseAddress!, into: paddedGradient)
-                    }
-                    let firstChannel = image * layout.inputChannels + group * channelsPerGroup + channels.lowerBound
-                    for channel in 0..<channels.count {
-                        tables.foldPlane(
-                            layout, from: paddedGradient + channel * layout.paddedPlane,
-                            into: inputGradient + (firstChannel + channel) * layout.inputPlane)
+        let plan = BackwardInputPlan<Scalar>(layout)
+        // W_gᵀ (C_in/groups·ΠK x C_out/groups) copied once, so every chunk packs contiguous rows.
+        let (rows, columns) = (layout.columnRows, layout.outputChannelsPerGroup)
+        let transposedWeight = [Scalar](unsafeUninitializedCapacity: geometry.weightElementCount) { buffer, count in
+            for group in 0..<layout.groups {
+                let source = weight + group * columns * rows
+                let target = buffer.baseAddress! + group * rows * columns
+                for o in 0..<columns {
+                    for r in 0..<rows { target[r * columns + o] = source[o * rows + r] }
+                }
+            }
+            count = geometry.weightElementCount
+        }
+        let kernelOffsets = layout.kernelOffsets(channels: 0..<plan.blockChannels)
+        transposedWeight.withUnsafeBufferPointer { transposedWeight in
+            kernelOffsets.withUnsafeBufferPointer { kernelOffsets in
+                layout.forEachChunk(plan.chunkCount) { chunk in
+                    ScratchPool.withScratch(Scalar.self, count: plan.scratchCount) { scratch in
+                        plan.run(
+                            chunk: chunk, outputGradient: outputGradient, transposedWeight: transposedWeight.baseAddress!,
+                            kernelOffsets: kernelOffsets.baseAddress!, scratch: scratch, inputGradient: inputGradient)
                     }
                 }
             }
@@ -73,38 +47,72 @@ extension ConvolutionPass {
     }
 }
 
-extension ConvolutionLayout {
-    /// col2im for one pixel block: `padded[kernelOffsets[r] + pixelOffset(x)] += tile[r, x]` for the
-    /// first `rows` im2col rows and the output pixels `pixels` (of one image). Pixels of one output row
-    /// form a run (contiguous in the padded plane when the last stride is 1, a vectorised add).
-    func scatterColumns<Scalar: GEMMScalar>(
-        _ tile: UnsafePointer<Scalar>, tileRowStride: Int, rows: Int, pixels: Range<Int>,
-        kernelOffsets: UnsafePointer<Int>, into padded: UnsafeMutablePointer<Scalar>
+/// Chunking and blocking of the input gradient, and the work of one chunk.
+struct BackwardInputPlan<Scalar: GEMMScalar> {
+    let layout: ConvolutionLayout
+    /// Input channels per chunk, and chunks per (image, group).
+    let blockChannels: Int
+    let blocksPerGroup: Int
+    /// Output pixels per GEMM call: the dcol tile (channels·ΠK x pixelBlock) stays in L2.
+    let pixelBlock: Int
+    let blocked: BlockedGEMM<Scalar>
+    let tables: PaddingTables
+
+    init(_ layout: ConvolutionLayout) {
+        self.layout = layout
+        let channels = layout.inputChannelsPerGroup
+        let imagesTimesGroups = layout.batch * layout.groups
+        // Split channels only when images x groups alone cannot feed the threads.
+        let wanted = min(channels, max(1, (ConvolutionLayout.targetChunks + imagesTimesGroups - 1) / imagesTimesGroups))
+        blockChannels = (channels + wanted - 1) / wanted
+        blocksPerGroup = (channels + blockChannels - 1) / blockChannels
+        pixelBlock = balancedBlockSize(layout.outputPlane, maximum: 128, multiple: Scalar.microColumns)
+        blocked = BlockedGEMM<Scalar>(
+            rows: blockChannels * layout.kernelVolume, columns: pixelBlock, depth: layout.outputChannelsPerGroup)
+        tables = PaddingTables(layout)
+    }
+
+    var chunkCount: Int { layout.batch * layout.groups * blocksPerGroup }
+    private var paddedCount: Int { blockChannels * layout.paddedPlane }
+    private var tileCount: Int { blockChannels * layout.kernelVolume * pixelBlock }
+    /// Scratch of one chunk: padded gradient planes, the dcol tile and the GEMM workspace.
+    var scratchCount: Int { paddedCount + tileCount + blocked.workspaceCount }
+
+    func run(
+        chunk: Int, outputGradient: UnsafePointer<Scalar>, transposedWeight: UnsafePointer<Scalar>,
+        kernelOffsets: UnsafePointer<Int>, scratch: UnsafeMutablePointer<Scalar>,
+        inputGradient: UnsafeMutablePointer<Scalar>
     ) {
-        let widthStride = stride[2]
-        // Runs: (first tile column, padded offset, length), found once and reused for every row.
-        var runs: [(column: Int, offset: Int, length: Int)] = []
-        var cursor = PixelCursor(self, column: pixels.lowerBound, imageStride: 0)
-        for column in 0..<pixels.count {
-            if let last = runs.last, last.offset + last.length * widthStride == cursor.offset {
-                runs[runs.count - 1].length += 1
-            } else {
-                runs.append((column, cursor.offset, 1))
-            }
-            cursor.advance()
+        let block = chunk % blocksPerGroup
+        let group = (chunk / blocksPerGroup) % layout.groups
+        let image = chunk / (blocksPerGroup * layout.groups)
+        let channels = (block * blockChannels)..<min(layout.inputChannelsPerGroup, (block + 1) * blockChannels)
+        let rows = (channels.lowerBound * layout.kernelVolume)..<(channels.upperBound * layout.kernelVolume)
+        let paddedGradient = scratch
+        let tile = scratch + paddedCount
+        paddedGradient.update(repeating: 0, count: channels.count * layout.paddedPlane)
+        let firstOutput = group * layout.outputChannelsPerGroup
+        let a = StridedLeftOperand(
+            base: transposedWeight + group * layout.columnRows * layout.outputChannelsPerGroup,
+            rowStride: layout.outputChannelsPerGroup, columnStride: 1)
+        let b = StridedRightOperand(
+            base: outputGradient + (image * layout.outputChannels + firstOutput) * layout.outputPlane,
+            rowStride: layout.outputPlane, columnStride: 1)
+        for first in stride(from: 0, to: layout.outputPlane, by: pixelBlock) {
+            let pixels = first..<min(layout.outputPlane, first + pixelBlock)
+            blocked.multiply(
+                rows: rows, columns: pixels, depth: layout.outputChannelsPerGroup, a: a, b: b,
+                c: StridedOutput(base: tile, rowStride: pixelBlock, firstRow: rows.lowerBound, firstColumn: first),
+                accumulate: false, workspace: tile + tileCount)
+            layout.scatterColumns(
+                tile, tileRowStride: pixelBlock, rows: rows.count, pixels: pixels,
+                kernelOffsets: kernelOffsets, into: paddedGradient)
         }
-        for r in 0..<rows {
-            let source = tile + r * tileRowStride
-            let target = padded + kernelOffsets[r]
-            for run in runs {
-                let runSource = source + run.column
-                let runTarget = target + run.offset
-                if widthStride == 1 {
-                    for t in 0..<run.length { runTarget[t] += runSource[t] }
-                } else {
-                    for t in 0..<run.length { runTarget[t * widthStride] += runSource[t] }
-                }
-            }
+        let firstChannel = image * layout.inputChannels + group * layout.inputChannelsPerGroup + channels.lowerBound
+        for channel in 0..<channels.count {
+            tables.foldPlane(
+                layout, from: paddedGradient + channel * layout.paddedPlane,
+                into: inputGradient + (firstChannel + channel) * layout.inputPlane)
         }
     }
 }

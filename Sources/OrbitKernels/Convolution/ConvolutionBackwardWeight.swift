@@ -1,12 +1,16 @@
 extension ConvolutionPass {
-    /// dw = Σ over the batch of dY · colᵀ, per group (see `TransposedImageColumns`):
+    /// dw = Σ over the batch of dY · colᵀ, computed transposed per group and image (see `ImageRows`):
     ///
-    ///     dW_g (C_out/groups x C_in/groups·ΠK) = Σ_n dY_{n,g} (C_out/groups x ΠO) · col_{n,g}ᵀ (ΠO x C_in/groups·ΠK)
+    ///     dW_gᵀ (C_in/groups·ΠK x C_out/groups) += col_{n,g} (C_in/groups·ΠK x ΠO) · dY_{n,g}ᵀ (ΠO x C_out/groups)
     ///
-    /// Chunks are (group, image group, column tile). A chunk sums its images in order into its own
-    /// partial result; the partials of the image groups are then added in image-group order. Both the
-    /// image groups and the column tiles depend on the geometry only, so the result is bit-identical
-    /// for any thread count.
+    /// The transposed form makes the big operand (col, ΠK times the input) the left one, whose packed
+    /// panels are rows: packing copies pixel runs instead of transposing them; only dY (ΠK times
+    /// smaller) is transposed by the right-operand packing.
+    ///
+    /// Chunks are (image group, group, row tile). A chunk sums its images in order into its own
+    /// partial dWᵀ; the partials are then added in image-group order while transposing into dw. Image
+    /// groups and row tiles depend on the geometry only, so the result is bit-identical for any thread
+    /// count.
     static func backwardWeight(
         _ geometry: ConvolutionGeometry, input: UnsafePointer<Scalar>, outputGradient: UnsafePointer<Scalar>,
         weightGradient: UnsafeMutablePointer<Scalar>
@@ -18,86 +22,94 @@ extension ConvolutionPass {
             weightGradient.update(repeating: 0, count: weightCount)
             return
         }
-        let split = WeightGradientSplit(layout, microColumns: Scalar.microColumns)
+        let split = WeightGradientSplit(layout, microRows: Scalar.microRows)
         let images = PaddedImages(layout: layout)
         let kernelOffsets = layout.kernelOffsets(channels: 0..<layout.inputChannelsPerGroup)
         let blocked = BlockedGEMM<Scalar>(
-            rows: layout.outputChannelsPerGroup, columns: split.maximumTileColumns, depth: layout.outputPlane)
-        let partialCount = split.imageGroups > 1 ? split.imageGroups * weightCount : 0
-        ScratchPool.withScratch(Scalar.self, count: images.count + partialCount) { buffer in
+            rows: split.maximumTileRows, columns: layout.outputChannelsPerGroup, depth: layout.outputPlane)
+        // Partial dWᵀ per image group: groups x (C_in/groups·ΠK) x (C_out/groups).
+        ScratchPool.withScratch(Scalar.self, count: images.count + split.imageGroups * weightCount) { buffer in
             let padded = images.fill(from: input, into: buffer)
-            let partials = split.imageGroups > 1 ? buffer + images.count : weightGradient
+            let partials = buffer + images.count
             kernelOffsets.withUnsafeBufferPointer { kernelOffsets in
-                layout.forEachChunk(layout.groups * split.imageGroups * split.columnTiles) { chunk in
-                    let tile = chunk % split.columnTiles
-                    let group = (chunk / split.columnTiles) % layout.groups
-                    let imageGroup = chunk / (split.columnTiles * layout.groups)
-                    let columns = split.columnBoundaries[tile]..<split.columnBoundaries[tile + 1]
+                layout.forEachChunk(split.imageGroups * layout.groups * split.rowTiles) { chunk in
+                    let tile = chunk % split.rowTiles
+                    let group = (chunk / split.rowTiles) % layout.groups
+                    let imageGroup = chunk / (split.rowTiles * layout.groups)
+                    let rows = split.rowBoundaries[tile]..<split.rowBoundaries[tile + 1]
+                    let output = StridedOutput(
+                        base: partials + imageGroup * weightCount + group * layout.columnRows * layout.outputChannelsPerGroup,
+                        rowStride: layout.outputChannelsPerGroup)
                     let firstOutput = group * layout.outputChannelsPerGroup
-                    let target = partials + (split.imageGroups > 1 ? imageGroup * weightCount : 0)
-                    let output = StridedOutput(base: target + firstOutput * layout.columnRows, rowStride: layout.columnRows)
                     ScratchPool.withScratch(Scalar.self, count: blocked.workspaceCount) { workspace in
                         let imageRange = split.imageBoundaries[imageGroup]..<split.imageBoundaries[imageGroup + 1]
                         for image in imageRange {
                             blocked.multiply(
-                                rows: 0..<layout.outputChannelsPerGroup, columns: columns, depth: layout.outputPlane,
-                                a: StridedLeftOperand(
-                                    base: outputGradient + (image * layout.outputChannels + firstOutput) * layout.outputPlane,
-                                    rowStride: layout.outputPlane, columnStride: 1),
-                                b: TransposedImageColumns(
+                                rows: rows, columns: 0..<layout.outputChannelsPerGroup, depth: layout.outputPlane,
+                                a: ImageRows(
                                     padded: padded + image * images.imageStride
                                         + group * layout.inputChannelsPerGroup * layout.paddedPlane,
-                                    imageStride: 0, layout: layout, kernelOffsets: kernelOffsets.baseAddress!),
+                                    layout: layout, kernelOffsets: kernelOffsets.baseAddress!),
+                                b: StridedRightOperand(
+                                    base: outputGradient + (image * layout.outputChannels + firstOutput) * layout.outputPlane,
+                                    rowStride: 1, columnStride: layout.outputPlane),
                                 c: output, accumulate: image > imageRange.lowerBound, workspace: workspace)
                         }
                     }
                 }
             }
-            if split.imageGroups > 1 {
-                sumPartials(partials, groups: split.imageGroups, count: weightCount, into: weightGradient)
+            sumTransposedPartials(partials, layout: layout, imageGroups: split.imageGroups, into: weightGradient)
+        }
+    }
+
+    /// dw[g, o, r] = Σ_i partials[i][g][r][o], image groups i in order, in parallel over output channels.
+    private static func sumTransposedPartials(
+        _ partials: UnsafeMutablePointer<Scalar>, layout: ConvolutionLayout, imageGroups: Int,
+        into weightGradient: UnsafeMutablePointer<Scalar>
+    ) {
+        let rows = layout.columnRows
+        let columns = layout.outputChannelsPerGroup
+        let weightCount = layout.outputChannels * rows
+        Parallel.forEachRange(layout.outputChannels, grain: Parallel.grain(costPerElement: rows * imageGroups)) { channels in
+            for channel in channels {
+                let group = channel / columns
+                let source = partials + group * rows * columns + channel % columns
+                let target = weightGradient + channel * rows
+                for r in 0..<rows {
+                    var sum = source[r * columns]
+                    for imageGroup in 1..<max(1, imageGroups) { sum += source[imageGroup * weightCount + r * columns] }
+                    target[r] = sum
+                }
             }
         }
     }
 }
 
-/// How the weight gradient is cut into chunks: image groups (each with its own partial result when
-/// there is more than one) and column tiles of the im2col rows.
+/// How the weight gradient is cut into chunks: image groups (each with its own partial result) and
+/// row tiles of the im2col rows.
 struct WeightGradientSplit {
     let imageGroups: Int
     let imageBoundaries: [Int]
-    let columnTiles: Int
-    let columnBoundaries: [Int]
+    let rowTiles: Int
+    let rowBoundaries: [Int]
 
-    init(_ layout: ConvolutionLayout, microColumns: Int) {
-        let columns = layout.columnRows
+    init(_ layout: ConvolutionLayout, microRows: Int) {
+        let rows = layout.columnRows
         var imageGroups = 1
-        var columnTiles = 1
+        var rowTiles = 1
         if layout.multiplyAdds >= GEMMTiling.minimumParallelWork {
-            // Prefer splitting the batch (no repeated packing); split the columns when the batch is small.
+            // Prefer splitting the batch (nothing is packed twice); split the rows when the batch is small.
             imageGroups = min(layout.batch, max(1, ConvolutionLayout.targetChunks / layout.groups))
             let wanted = ConvolutionLayout.targetChunks / (layout.groups * imageGroups)
-            columnTiles = max(1, min(wanted, columns / (4 * microColumns)))
+            rowTiles = max(1, min(wanted, rows / (4 * microRows)))
         }
         self.imageGroups = imageGroups
-        self.columnTiles = columnTiles
+        self.rowTiles = rowTiles
         imageBoundaries = GEMMTiling.boundaries(layout.batch, tiles: imageGroups, multiple: 1)
-        columnBoundaries = GEMMTiling.boundaries(columns, tiles: columnTiles, multiple: microColumns)
+        rowBoundaries = GEMMTiling.boundaries(rows, tiles: rowTiles, multiple: microRows)
     }
 
-    var maximumTileColumns: Int {
-        zip(columnBoundaries.dropFirst(), columnBoundaries).map { $0 - $1 }.max() ?? 0
-    }
-}
-
-/// result[e] = partials[0][e] + partials[1][e] + ... in that order, in parallel over e.
-private func sumPartials<Scalar: GEMMScalar>(
-    _ partials: UnsafeMutablePointer<Scalar>, groups: Int, count: Int, into result: UnsafeMutablePointer<Scalar>
-) {
-    Parallel.forEachRange(count, grain: Parallel.grain(costPerElement: groups)) { range in
-        for element in range {
-            var sum = partials[element]
-            for group in 1..<groups { sum += partials[group * count + element] }
-            result[element] = sum
-        }
+    var maximumTileRows: Int {
+        zip(rowBoundaries.dropFirst(), rowBoundaries).map { $0 - $1 }.max() ?? 0
     }
 }

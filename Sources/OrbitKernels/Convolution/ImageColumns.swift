@@ -47,8 +47,7 @@ struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
         if firstRun == microColumns {
             let start = padded + offsets[0]
             for r in depth {
-                let source = start + kernelOffsets[r]
-                for t in 0..<microColumns { target[t] = source[t] }
+                Scalar.copyPanelRow(from: start + kernelOffsets[r], to: target)
                 target += microColumns
             }
         } else if firstRun + secondRun == microColumns {
@@ -58,13 +57,8 @@ struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
             let second = padded + (offsets[firstRun] - firstRun)
             for r in depth {
                 let kernelOffset = kernelOffsets[r]
-                let firstSource = first + kernelOffset
-                let secondSource = second + kernelOffset
-                for t in 0..<microColumns {
-                    let fromFirst = firstSource[t]
-                    let fromSecond = secondSource[t]
-                    target[t] = t < firstRun ? fromFirst : fromSecond
-                }
+                Scalar.blendPanelRow(
+                    first: first + kernelOffset, second: second + kernelOffset, split: firstRun, to: target)
                 target += microColumns
             }
         } else {
@@ -74,35 +68,6 @@ struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
                 for t in validColumns..<microColumns { target[t] = 0 }
                 target += microColumns
             }
-        }
-    }
-}
-
-/// The transposed im2col matrix of one group as a GEMM right operand, for the weight gradient
-/// dW = dY · colᵀ: row p is an output pixel (image, od, oh, ow), column r a kernel tap (c, kd, kh, kw).
-/// Packing gathers, for each pixel, the nr taps of a micro-panel.
-struct TransposedImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
-    let padded: UnsafePointer<Scalar>
-    let imageStride: Int
-    let layout: ConvolutionLayout
-    let kernelOffsets: UnsafePointer<Int>
-
-    func packPanels(depth: Range<Int>, columns: Range<Int>, into destination: UnsafeMutablePointer<Scalar>) {
-        let microColumns = Scalar.microColumns
-        var panel = destination
-        for panelColumn in stride(from: columns.lowerBound, to: columns.upperBound, by: microColumns) {
-            let validColumns = min(microColumns, columns.upperBound - panelColumn)
-            let taps = kernelOffsets + panelColumn
-            var cursor = PixelCursor(layout, column: depth.lowerBound, imageStride: imageStride)
-            var target = panel
-            for _ in depth {
-                let source = padded + cursor.offset
-                for t in 0..<validColumns { target[t] = source[taps[t]] }
-                for t in validColumns..<microColumns { target[t] = 0 }
-                cursor.advance()
-                target += microColumns
-            }
-            panel += microColumns * depth.count
         }
     }
 }

@@ -26,8 +26,11 @@ struct BlockedGEMM<Scalar: GEMMScalar> {
 
     /// Scratch elements `multiply` needs: one packed A block, one packed B block and one micro-tile.
     var workspaceCount: Int {
-        rowBlock * depthBlock + depthBlock * columnBlock + Scalar.microTileCount
+        packedLeftCount + depthBlock * columnBlock + Scalar.microTileCount
     }
+
+    /// A packed A block: rowBlock / mr micro-panels of `leftPanelCount` elements.
+    private var packedLeftCount: Int { rowBlock / Scalar.microRows * Scalar.leftPanelCount }
 
     /// C[rows, columns] = A[rows, 0..<depth] · B[0..<depth, columns] (+ C when `accumulate`).
     /// `depth` must be positive; `workspace` holds at least `workspaceCount` elements.
@@ -36,7 +39,7 @@ struct BlockedGEMM<Scalar: GEMMScalar> {
         a: Left, b: Right, c: Output, accumulate: Bool, workspace: UnsafeMutablePointer<Scalar>
     ) where Left.Scalar == Scalar, Right.Scalar == Scalar, Output.Scalar == Scalar {
         let packedA = workspace
-        let packedB = workspace + rowBlock * depthBlock
+        let packedB = workspace + packedLeftCount
         let tile = packedB + depthBlock * columnBlock
         for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: columnBlock) {
             let blockColumns = jc..<min(jc + columnBlock, columns.upperBound)
@@ -84,7 +87,7 @@ struct BlockedGEMM<Scalar: GEMMScalar> {
                         tile: tile, row: row, column: column, rows: validRows, columns: validColumns,
                         c: c, accumulate: accumulate)
                 }
-                aPanel += microRows * depth
+                aPanel += Scalar.leftPanelCount
             }
             bPanel += microColumns * depth
         }

@@ -5,9 +5,10 @@
 /// convolution run an "implicit GEMM" without materialising the im2col matrix.
 protocol GEMMLeftOperand<Scalar> {
     associatedtype Scalar: GEMMScalar
-    /// Packs A[rows, depth] into consecutive micro-panels of `Scalar.microRows` rows: element (i, p) of
-    /// panel q goes to `destination[q * mr * depth.count + (p - depth.lowerBound) * mr + i]`, and rows
-    /// past `rows.upperBound` in the last panel are zero.
+    /// Packs A[rows, depth] into consecutive micro-panels of `Scalar.microRows` rows, each
+    /// `Scalar.leftPanelCount` elements: element (i, p) of panel q goes to
+    /// `destination[q * leftPanelCount + i * maximumDepthBlock + (p - depth.lowerBound)]`, and rows past
+    /// `rows.upperBound` in the last panel are zero (`depth.count <= maximumDepthBlock`).
     func packPanels(rows: Range<Int>, depth: Range<Int>, into destination: UnsafeMutablePointer<Scalar>)
 }
 
@@ -40,28 +41,28 @@ struct StridedLeftOperand<Scalar: GEMMScalar>: GEMMLeftOperand {
 
     func packPanels(rows: Range<Int>, depth: Range<Int>, into destination: UnsafeMutablePointer<Scalar>) {
         let microRows = Scalar.microRows
+        let panelStride = Scalar.maximumDepthBlock
         var panel = destination
         for panelRow in stride(from: rows.lowerBound, to: rows.upperBound, by: microRows) {
             let validRows = min(microRows, rows.upperBound - panelRow)
             let origin = base + panelRow * rowStride + depth.lowerBound * columnStride
-            if validRows == microRows {
-                // Depth-outer: each step writes one contiguous group of mr values; with a unit column
-                // stride the reads are mr sequential streams, with a unit row stride one contiguous run.
-                var source = origin
-                var target = panel
-                for _ in depth {
-                    for i in 0..<microRows { target[i] = source[i * rowStride] }
-                    source += columnStride
-                    target += microRows
+            if columnStride == 1 {
+                // Row-major A: each panel row is one contiguous copy.
+                for i in 0..<validRows {
+                    (panel + i * panelStride).update(from: origin + i * rowStride, count: depth.count)
                 }
             } else {
+                // Depth-outer, so a transposed A (unit row stride) is read in order.
+                var source = origin
                 for p in 0..<depth.count {
-                    for i in 0..<microRows {
-                        panel[p * microRows + i] = i < validRows ? origin[i * rowStride + p * columnStride] : 0
-                    }
+                    for i in 0..<validRows { panel[i * panelStride + p] = source[i * rowStride] }
+                    source += columnStride
                 }
             }
-            panel += microRows * depth.count
+            for i in validRows..<microRows {
+                (panel + i * panelStride).update(repeating: 0, count: depth.count)
+            }
+            panel += Scalar.leftPanelCount
         }
     }
 }
@@ -74,35 +75,42 @@ struct StridedRightOperand<Scalar: GEMMScalar>: GEMMRightOperand {
 
     func packPanels(depth: Range<Int>, columns: Range<Int>, into destination: UnsafeMutablePointer<Scalar>) {
         let microColumns = Scalar.microColumns
-        var panel = destination
-        for panelColumn in stride(from: columns.lowerBound, to: columns.upperBound, by: microColumns) {
+        let fullPanels = columnStride == 1 ? columns.count / microColumns : 0
+        if fullPanels > 0 {
+            // The common row-major case: walk B row by row (sequential reads, which the prefetcher
+            // follows; walking panel by panel would touch one cache line per row and page per step)
+            // and drop each row's nr-wide pieces into their panels with vector copies.
+            let panelStride = microColumns * depth.count
+            var source = base + depth.lowerBound * rowStride + columns.lowerBound
+            var target = destination
+            for _ in depth {
+                for panel in 0..<fullPanels {
+                    Scalar.copyPanelRow(from: source + panel * microColumns, to: target + panel * panelStride)
+                }
+                source += rowStride
+                target += microColumns
+            }
+        }
+        var panel = destination + fullPanels * microColumns * depth.count
+        for panelColumn in stride(
+            from: columns.lowerBound + fullPanels * microColumns, to: columns.upperBound, by: microColumns
+        ) {
             let validColumns = min(microColumns, columns.upperBound - panelColumn)
             let origin = base + depth.lowerBound * rowStride + panelColumn * columnStride
-            if validColumns == microColumns && columnStride == 1 {
-                // The common row-major case: one contiguous row segment per depth step (vector copies).
-                var source = origin
-                var target = panel
-                for _ in depth {
-                    for j in 0..<microColumns { target[j] = source[j] }
-                    source += rowStride
-                    target += microColumns
-                }
-            } else if validColumns == microColumns {
-                // Column-outer so each column of B (contiguous when B is a transposed view) is read in order.
-                for j in 0..<microColumns {
+            // Column-outer so each column of B (contiguous when B is a transposed view) is read in order.
+            for j in 0..<microColumns {
+                var target = panel + j
+                if j < validColumns {
                     var source = origin + j * columnStride
-                    var target = panel + j
                     for _ in depth {
                         target.pointee = source.pointee
                         source += rowStride
                         target += microColumns
                     }
-                }
-            } else {
-                for p in 0..<depth.count {
-                    for j in 0..<microColumns {
-                        panel[p * microColumns + j] =
-                            j < validColumns ? origin[p * rowStride + j * columnStride] : 0
+                } else {
+                    for _ in depth {
+                        target.pointee = 0
+                        target += microColumns
                     }
                 }
             }

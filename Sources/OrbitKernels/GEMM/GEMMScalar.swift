@@ -17,17 +17,28 @@ protocol GEMMScalar: BinaryFloatingPoint, Sendable {
 
     /// One mr x nr tile: `C = A·B` (`C += A·B` when `accumulate`), over `depth` steps.
     ///
-    /// `a` is a packed A micro-panel (element (i, p) at `a[p * mr + i]`), `b` a packed B micro-panel
+    /// `a` is a packed A micro-panel (element (i, p) at `a[i * maximumDepthBlock + p]`: mr rows at a
+    /// fixed stride, so the six broadcasts use constant offsets), `b` a packed B micro-panel
     /// (element (p, j) at `b[p * nr + j]`); C is row-major with row stride `cRowStride` and every one of
     /// its mr x nr elements is written (callers route partial tiles through a scratch tile).
     static func microkernel(
         depth: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>,
         c: UnsafeMutablePointer<Self>, cRowStride: Int, accumulate: Bool)
+
+    /// Copies one row of a packed B micro-panel: nr contiguous elements, as whole vectors.
+    static func copyPanelRow(from source: UnsafePointer<Self>, to target: UnsafeMutablePointer<Self>)
+
+    /// One row of a packed B micro-panel from two sources: `target[t] = t < split ? first[t] : second[t]`
+    /// for t < nr. Reads nr elements from both sources, whatever `split` is.
+    static func blendPanelRow(
+        first: UnsafePointer<Self>, second: UnsafePointer<Self>, split: Int, to target: UnsafeMutablePointer<Self>)
 }
 
 extension GEMMScalar {
     /// Elements in one micro-tile of C.
     static var microTileCount: Int { microRows * microColumns }
+    /// Elements in one packed A micro-panel (mr rows of `maximumDepthBlock`, whatever the depth).
+    static var leftPanelCount: Int { microRows * maximumDepthBlock }
 }
 
 /// Splits `count` into the fewest blocks of at most `maximum`, rounded up to a multiple of `multiple`,

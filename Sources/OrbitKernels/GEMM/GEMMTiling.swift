@@ -14,7 +14,7 @@ struct GEMMTiling {
     /// Work per tile the partition aims for (~4M multiply-adds, a few hundred microseconds).
     static let workPerTile = 1 << 22
     /// Upper bound on tiles: more tiles means more re-packing of A and B for little balance gain.
-    static let maximumTiles = 16
+    static let maximumTiles = 8
 
     init(rows: Int, columns: Int, depth: Int, microRows: Int, microColumns: Int) {
         let work = rows * columns * max(depth, 1)

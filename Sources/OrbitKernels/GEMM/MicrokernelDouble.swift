@@ -1,8 +1,12 @@
+/// Row stride of a packed A micro-panel, and so the largest depth block (a compile-time constant:
+/// the broadcasts of the microkernel address the six rows with immediate offsets).
+private let panelStride = 256
+
 extension Double: GEMMScalar {
     static var microRows: Int { 6 }
     static var microColumns: Int { 8 }
     // 256 x 8 doubles = 16 KB B micro-panel in L1, as for Float.
-    static var maximumDepthBlock: Int { 256 }
+    static var maximumDepthBlock: Int { panelStride }
     // 72 x 256 doubles = 144 KB A block in L2, as for Float.
     static var maximumRowBlock: Int { 72 }
     // 256 x 512 doubles = 1 MB B block, as for Float.
@@ -28,22 +32,22 @@ extension Double: GEMMScalar {
             var broadcast = SIMD4<Double>(repeating: aPanel[0])
             c00 = c00.addingProduct(broadcast, b0)
             c01 = c01.addingProduct(broadcast, b1)
-            broadcast = SIMD4<Double>(repeating: aPanel[1])
+            broadcast = SIMD4<Double>(repeating: aPanel[1 * panelStride])
             c10 = c10.addingProduct(broadcast, b0)
             c11 = c11.addingProduct(broadcast, b1)
-            broadcast = SIMD4<Double>(repeating: aPanel[2])
+            broadcast = SIMD4<Double>(repeating: aPanel[2 * panelStride])
             c20 = c20.addingProduct(broadcast, b0)
             c21 = c21.addingProduct(broadcast, b1)
-            broadcast = SIMD4<Double>(repeating: aPanel[3])
+            broadcast = SIMD4<Double>(repeating: aPanel[3 * panelStride])
             c30 = c30.addingProduct(broadcast, b0)
             c31 = c31.addingProduct(broadcast, b1)
-            broadcast = SIMD4<Double>(repeating: aPanel[4])
+            broadcast = SIMD4<Double>(repeating: aPanel[4 * panelStride])
             c40 = c40.addingProduct(broadcast, b0)
             c41 = c41.addingProduct(broadcast, b1)
-            broadcast = SIMD4<Double>(repeating: aPanel[5])
+            broadcast = SIMD4<Double>(repeating: aPanel[5 * panelStride])
             c50 = c50.addingProduct(broadcast, b0)
             c51 = c51.addingProduct(broadcast, b1)
-            aPanel += 6
+            aPanel += 1
             bPanel += 64
         }
         storeRow(c, c00, c01, accumulate)
@@ -67,6 +71,30 @@ extension Double: GEMMScalar {
         } else {
             raw.storeBytes(of: left, as: SIMD4<Double>.self)
             raw.storeBytes(of: right, toByteOffset: 32, as: SIMD4<Double>.self)
+        }
+    }
+
+    static func copyPanelRow(from source: UnsafePointer<Double>, to target: UnsafeMutablePointer<Double>) {
+        let source = UnsafeRawPointer(source)
+        let target = UnsafeMutableRawPointer(target)
+        target.storeBytes(of: source.loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
+        target.storeBytes(
+            of: source.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self), toByteOffset: 32, as: SIMD4<Double>.self)
+    }
+
+    static func blendPanelRow(
+        first: UnsafePointer<Double>, second: UnsafePointer<Double>, split: Int, to target: UnsafeMutablePointer<Double>
+    ) {
+        let lanes = SIMD4<Int64>(0, 1, 2, 3)
+        let first = UnsafeRawPointer(first)
+        let second = UnsafeRawPointer(second)
+        let target = UnsafeMutableRawPointer(target)
+        for half in 0..<2 {
+            let offset = 32 * half
+            let fromFirst = lanes .< SIMD4<Int64>(repeating: Int64(split - 4 * half))
+            let blended = second.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                .replacing(with: first.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self), where: fromFirst)
+            target.storeBytes(of: blended, toByteOffset: offset, as: SIMD4<Double>.self)
         }
     }
 }

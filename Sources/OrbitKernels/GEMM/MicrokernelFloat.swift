@@ -1,9 +1,13 @@
+/// Row stride of a packed A micro-panel, and so the largest depth block (a compile-time constant:
+/// the broadcasts of the microkernel address the six rows with immediate offsets).
+private let panelStride = 256
+
 extension Float: GEMMScalar {
     static var microRows: Int { 6 }
     static var microColumns: Int { 16 }
     // 256 x 16 floats = 16 KB: the B micro-panel fills half of the 32 KB L1 and the A micro-panel
     // (6 KB) streams beside it.
-    static var maximumDepthBlock: Int { 256 }
+    static var maximumDepthBlock: Int { panelStride }
     // 144 x 256 floats = 144 KB: the A block sits in the 512 KB L2 with room for B and C traffic.
     static var maximumRowBlock: Int { 144 }
     // 256 x 1024 floats = 1 MB: a B block is reused by every row block of a tile, from L2/L3.
@@ -30,22 +34,22 @@ extension Float: GEMMScalar {
             var broadcast = SIMD8<Float>(repeating: aPanel[0])
             c00 = c00.addingProduct(broadcast, b0)
             c01 = c01.addingProduct(broadcast, b1)
-            broadcast = SIMD8<Float>(repeating: aPanel[1])
+            broadcast = SIMD8<Float>(repeating: aPanel[1 * panelStride])
             c10 = c10.addingProduct(broadcast, b0)
             c11 = c11.addingProduct(broadcast, b1)
-            broadcast = SIMD8<Float>(repeating: aPanel[2])
+            broadcast = SIMD8<Float>(repeating: aPanel[2 * panelStride])
             c20 = c20.addingProduct(broadcast, b0)
             c21 = c21.addingProduct(broadcast, b1)
-            broadcast = SIMD8<Float>(repeating: aPanel[3])
+            broadcast = SIMD8<Float>(repeating: aPanel[3 * panelStride])
             c30 = c30.addingProduct(broadcast, b0)
             c31 = c31.addingProduct(broadcast, b1)
-            broadcast = SIMD8<Float>(repeating: aPanel[4])
+            broadcast = SIMD8<Float>(repeating: aPanel[4 * panelStride])
             c40 = c40.addingProduct(broadcast, b0)
             c41 = c41.addingProduct(broadcast, b1)
-            broadcast = SIMD8<Float>(repeating: aPanel[5])
+            broadcast = SIMD8<Float>(repeating: aPanel[5 * panelStride])
             c50 = c50.addingProduct(broadcast, b0)
             c51 = c51.addingProduct(broadcast, b1)
-            aPanel += 6
+            aPanel += 1
             bPanel += 64
         }
         storeRow(c, c00, c01, accumulate)
@@ -69,6 +73,30 @@ extension Float: GEMMScalar {
         } else {
             raw.storeBytes(of: left, as: SIMD8<Float>.self)
             raw.storeBytes(of: right, toByteOffset: 32, as: SIMD8<Float>.self)
+        }
+    }
+
+    static func copyPanelRow(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>) {
+        let source = UnsafeRawPointer(source)
+        let target = UnsafeMutableRawPointer(target)
+        target.storeBytes(of: source.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        target.storeBytes(
+            of: source.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), toByteOffset: 32, as: SIMD8<Float>.self)
+    }
+
+    static func blendPanelRow(
+        first: UnsafePointer<Float>, second: UnsafePointer<Float>, split: Int, to target: UnsafeMutablePointer<Float>
+    ) {
+        let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        let first = UnsafeRawPointer(first)
+        let second = UnsafeRawPointer(second)
+        let target = UnsafeMutableRawPointer(target)
+        for half in 0..<2 {
+            let offset = 32 * half
+            let fromFirst = lanes .< SIMD8<Int32>(repeating: Int32(split - 8 * half))
+            let blended = second.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                .replacing(with: first.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), where: fromFirst)
+            target.storeBytes(of: blended, toByteOffset: offset, as: SIMD8<Float>.self)
         }
     }
 }
