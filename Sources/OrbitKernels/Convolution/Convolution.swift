@@ -5,7 +5,19 @@
 
 /// The generic implementations behind the entry points, one pass per file
 /// (`ConvolutionForward.swift`, `ConvolutionBackwardInput.swift`, `ConvolutionBackwardWeight.swift`).
-enum ConvolutionPass<Scalar: GEMMScalar> {}
+enum ConvolutionPass<Kernel: GEMMKernel> {
+    typealias Scalar = Kernel.Scalar
+}
+
+/// The GEMM shape (rows x columns of C) of each pass, which decides the Float kernel.
+extension ConvolutionGeometry {
+    fileprivate var usesFourRowKernel: (forward: Bool, backwardInput: Bool, backwardWeight: Bool) {
+        let layout = ConvolutionLayout(self)
+        return (GEMMKernelChoice.prefersFourRows(rows: layout.outputChannelsPerGroup, columns: batch * layout.outputPlane),
+                GEMMKernelChoice.prefersFourRows(rows: layout.columnRows, columns: layout.outputPlane),
+                GEMMKernelChoice.prefersFourRows(rows: layout.columnRows, columns: layout.outputChannelsPerGroup))
+    }
+}
 
 /// Forward convolution (no bias): `output = conv(input, weight)`.
 ///
@@ -14,7 +26,11 @@ public func convolutionForward(
     _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     output: UnsafeMutablePointer<Float>
 ) {
-    ConvolutionPass.forward(geometry, input: input, weight: weight, output: output)
+    if geometry.usesFourRowKernel.forward {
+        ConvolutionPass<Float4x24Kernel>.forward(geometry, input: input, weight: weight, output: output)
+    } else {
+        ConvolutionPass<Float6x16Kernel>.forward(geometry, input: input, weight: weight, output: output)
+    }
 }
 
 /// Input gradient, the adjoint of the forward map in its input: `inputGradient = convᵀ(outputGradient, weight)`.
@@ -24,7 +40,13 @@ public func convolutionBackwardInput(
     _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     inputGradient: UnsafeMutablePointer<Float>
 ) {
-    ConvolutionPass.backwardInput(geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+    if geometry.usesFourRowKernel.backwardInput {
+        ConvolutionPass<Float4x24Kernel>.backwardInput(
+            geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+    } else {
+        ConvolutionPass<Float6x16Kernel>.backwardInput(
+            geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+    }
 }
 
 /// Weight gradient summed over the batch:
@@ -35,7 +57,13 @@ public func convolutionBackwardWeight(
     _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
     weightGradient: UnsafeMutablePointer<Float>
 ) {
-    ConvolutionPass.backwardWeight(geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    if geometry.usesFourRowKernel.backwardWeight {
+        ConvolutionPass<Float4x24Kernel>.backwardWeight(
+            geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    } else {
+        ConvolutionPass<Float6x16Kernel>.backwardWeight(
+            geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    }
 }
 
 /// Forward convolution in double precision; as the `Float` version.
@@ -43,7 +71,7 @@ public func convolutionForward(
     _ geometry: ConvolutionGeometry, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     output: UnsafeMutablePointer<Double>
 ) {
-    ConvolutionPass.forward(geometry, input: input, weight: weight, output: output)
+    ConvolutionPass<Double6x8Kernel>.forward(geometry, input: input, weight: weight, output: output)
 }
 
 /// Input gradient in double precision; as the `Float` version.
@@ -51,7 +79,8 @@ public func convolutionBackwardInput(
     _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     inputGradient: UnsafeMutablePointer<Double>
 ) {
-    ConvolutionPass.backwardInput(geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+    ConvolutionPass<Double6x8Kernel>.backwardInput(
+        geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
 }
 
 /// Weight gradient in double precision; as the `Float` version.
@@ -59,5 +88,6 @@ public func convolutionBackwardWeight(
     _ geometry: ConvolutionGeometry, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
     weightGradient: UnsafeMutablePointer<Double>
 ) {
-    ConvolutionPass.backwardWeight(geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    ConvolutionPass<Double6x8Kernel>.backwardWeight(
+        geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
 }

@@ -19,7 +19,7 @@ extension ConvolutionPass {
             inputGradient.update(repeating: 0, count: geometry.inputElementCount)
             return
         }
-        let plan = BackwardInputPlan<Scalar>(layout)
+        let plan = BackwardInputPlan<Kernel>(layout)
         // W_gᵀ (C_in/groups·ΠK x C_out/groups) copied once, so every chunk packs contiguous rows.
         let (rows, columns) = (layout.columnRows, layout.outputChannelsPerGroup)
         let transposedWeight = [Scalar](unsafeUninitializedCapacity: geometry.weightElementCount) { buffer, count in
@@ -48,14 +48,15 @@ extension ConvolutionPass {
 }
 
 /// Chunking and blocking of the input gradient, and the work of one chunk.
-struct BackwardInputPlan<Scalar: GEMMScalar> {
+struct BackwardInputPlan<Kernel: GEMMKernel> {
+    typealias Scalar = Kernel.Scalar
     let layout: ConvolutionLayout
     /// Input channels per chunk, and chunks per (image, group).
     let blockChannels: Int
     let blocksPerGroup: Int
     /// Output pixels per GEMM call: the dcol tile (channels·ΠK x pixelBlock) stays in L2.
     let pixelBlock: Int
-    let blocked: BlockedGEMM<Scalar>
+    let blocked: BlockedGEMM<Kernel>
     let tables: PaddingTables
 
     init(_ layout: ConvolutionLayout) {
@@ -66,8 +67,8 @@ struct BackwardInputPlan<Scalar: GEMMScalar> {
         let wanted = min(channels, max(1, (ConvolutionLayout.targetChunks + imagesTimesGroups - 1) / imagesTimesGroups))
         blockChannels = (channels + wanted - 1) / wanted
         blocksPerGroup = (channels + blockChannels - 1) / blockChannels
-        pixelBlock = balancedBlockSize(layout.outputPlane, maximum: 128, multiple: Scalar.microColumns)
-        blocked = BlockedGEMM<Scalar>(
+        pixelBlock = balancedBlockSize(layout.outputPlane, maximum: 128, multiple: Kernel.microColumns)
+        blocked = BlockedGEMM<Kernel>(
             rows: blockChannels * layout.kernelVolume, columns: pixelBlock, depth: layout.outputChannelsPerGroup)
         tables = PaddingTables(layout)
     }
@@ -92,10 +93,10 @@ struct BackwardInputPlan<Scalar: GEMMScalar> {
         let tile = scratch + paddedCount
         paddedGradient.update(repeating: 0, count: channels.count * layout.paddedPlane)
         let firstOutput = group * layout.outputChannelsPerGroup
-        let a = StridedLeftOperand(
+        let a = StridedLeftOperand<Kernel>(
             base: transposedWeight + group * layout.columnRows * layout.outputChannelsPerGroup,
             rowStride: layout.outputChannelsPerGroup, columnStride: 1)
-        let b = StridedRightOperand(
+        let b = StridedRightOperand<Kernel>(
             base: outputGradient + (image * layout.outputChannels + firstOutput) * layout.outputPlane,
             rowStride: layout.outputPlane, columnStride: 1)
         for first in stride(from: 0, to: layout.outputPlane, by: pixelBlock) {

@@ -22,10 +22,10 @@ extension ConvolutionPass {
             weightGradient.update(repeating: 0, count: weightCount)
             return
         }
-        let split = WeightGradientSplit(layout, microRows: Scalar.microRows)
+        let split = WeightGradientSplit(layout, microRows: Kernel.microRows)
         let images = PaddedImages(layout: layout)
         let kernelOffsets = layout.kernelOffsets(channels: 0..<layout.inputChannelsPerGroup)
-        let blocked = BlockedGEMM<Scalar>(
+        let blocked = BlockedGEMM<Kernel>(
             rows: split.maximumTileRows, columns: layout.outputChannelsPerGroup, depth: layout.outputPlane)
         // Partial dWᵀ per image group: groups x (C_in/groups·ΠK) x (C_out/groups).
         ScratchPool.withScratch(Scalar.self, count: images.count + split.imageGroups * weightCount) { buffer in
@@ -46,11 +46,11 @@ extension ConvolutionPass {
                         for image in imageRange {
                             blocked.multiply(
                                 rows: rows, columns: 0..<layout.outputChannelsPerGroup, depth: layout.outputPlane,
-                                a: ImageRows(
+                                a: ImageRows<Kernel>(
                                     padded: padded + image * images.imageStride
                                         + group * layout.inputChannelsPerGroup * layout.paddedPlane,
                                     layout: layout, kernelOffsets: kernelOffsets.baseAddress!),
-                                b: StridedRightOperand(
+                                b: StridedRightOperand<Kernel>(
                                     base: outputGradient + (image * layout.outputChannels + firstOutput) * layout.outputPlane,
                                     rowStride: 1, columnStride: layout.outputPlane),
                                 c: output, accumulate: image > imageRange.lowerBound, workspace: workspace)

@@ -26,9 +26,9 @@ extension ConvolutionPass {
                     parallelGEMM(
                         rows: layout.outputChannelsPerGroup, columns: layout.batch * layout.outputPlane,
                         depth: layout.columnRows,
-                        a: StridedLeftOperand(
+                        a: StridedLeftOperand<Kernel>(
                             base: weight + firstOutput * layout.columnRows, rowStride: layout.columnRows, columnStride: 1),
-                        b: ImageColumns(
+                        b: ImageColumns<Kernel>(
                             padded: padded + group * layout.inputChannelsPerGroup * layout.paddedPlane,
                             imageStride: images.imageStride, layout: layout, kernelOffsets: kernelOffsets.baseAddress!),
                         c: BatchedOutput(

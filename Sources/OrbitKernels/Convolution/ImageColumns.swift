@@ -5,7 +5,8 @@
 /// of nr columns first classifies their pixel offsets: one contiguous run (stride 1 inside an output
 /// row: a vector copy per row r), two runs (the panel wraps to the next output row: two vector loads
 /// and a blend), or anything else (stride > 1, narrow outputs: an element gather).
-struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
+struct ImageColumns<Kernel: GEMMKernel>: GEMMRightOperand {
+    typealias Scalar = Kernel.Scalar
     /// Padded images (with `PaddedImages.slack` readable elements before and after), advanced to
     /// the group's first channel.
     let padded: UnsafePointer<Scalar>
@@ -14,7 +15,7 @@ struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
     let kernelOffsets: UnsafePointer<Int>
 
     func packPanels(depth: Range<Int>, columns: Range<Int>, into destination: UnsafeMutablePointer<Scalar>) {
-        let microColumns = Scalar.microColumns
+        let microColumns = Kernel.microColumns
         withUnsafeTemporaryAllocation(of: Int.self, capacity: microColumns) { offsets in
             var cursor = PixelCursor(layout, column: columns.lowerBound, imageStride: imageStride)
             var panel = destination
@@ -34,7 +35,7 @@ struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
         depth: Range<Int>, offsets: UnsafeMutablePointer<Int>, validColumns: Int,
         into panel: UnsafeMutablePointer<Scalar>
     ) {
-        let microColumns = Scalar.microColumns
+        let microColumns = Kernel.microColumns
         var firstRun = 1
         while firstRun < validColumns && offsets[firstRun] == offsets[0] + firstRun { firstRun += 1 }
         var secondRun = 0
@@ -47,7 +48,7 @@ struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
         if firstRun == microColumns {
             let start = padded + offsets[0]
             for r in depth {
-                Scalar.copyPanelRow(from: start + kernelOffsets[r], to: target)
+                Kernel.copyPanelRow(from: start + kernelOffsets[r], to: target)
                 target += microColumns
             }
         } else if firstRun + secondRun == microColumns {
@@ -57,7 +58,7 @@ struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
             let second = padded + (offsets[firstRun] - firstRun)
             for r in depth {
                 let kernelOffset = kernelOffsets[r]
-                Scalar.blendPanelRow(
+                Kernel.blendPanelRow(
                     first: first + kernelOffset, second: second + kernelOffset, split: firstRun, to: target)
                 target += microColumns
             }
@@ -74,7 +75,7 @@ struct ImageColumns<Scalar: GEMMScalar>: GEMMRightOperand {
 
 /// The output of a batched convolution GEMM: C(o, j) with column j = image·ΠO + pixel is
 /// `base[image · imageStride + o · ΠO + pixel]`; columns are contiguous within an image.
-struct BatchedOutput<Scalar: GEMMScalar>: GEMMOutput {
+struct BatchedOutput<Scalar: BinaryFloatingPoint>: GEMMOutput {
     let base: UnsafeMutablePointer<Scalar>
     let imageStride: Int
     let pixelsPerImage: Int

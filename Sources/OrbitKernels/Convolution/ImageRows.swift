@@ -31,7 +31,7 @@ extension ConvolutionLayout {
     /// col2im for one pixel block: `padded[kernelOffsets[r] + pixelOffset(x)] += tile[r, x]` for the
     /// first `rows` im2col rows and the output pixels `pixels` (of one image). With a unit last stride
     /// each run is a contiguous, vectorised add.
-    func scatterColumns<Scalar: GEMMScalar>(
+    func scatterColumns<Scalar: BinaryFloatingPoint>(
         _ tile: UnsafePointer<Scalar>, tileRowStride: Int, rows: Int, pixels: Range<Int>,
         kernelOffsets: UnsafePointer<Int>, into padded: UnsafeMutablePointer<Scalar>
     ) {
@@ -58,15 +58,16 @@ extension ConvolutionLayout {
 /// gradient dWᵀ = col · dYᵀ: row r is a kernel tap (c, kd, kh, kw), column x an output pixel, element
 /// (r, x) = padded[kernelOffsets[r] + pixelOffset(x)]. A packed A micro-panel stores rows, so packing
 /// copies runs of pixels (contiguous for a unit last stride) without any transposition.
-struct ImageRows<Scalar: GEMMScalar>: GEMMLeftOperand {
+struct ImageRows<Kernel: GEMMKernel>: GEMMLeftOperand {
+    typealias Scalar = Kernel.Scalar
     /// The image's padded planes, advanced to the group's first channel.
     let padded: UnsafePointer<Scalar>
     let layout: ConvolutionLayout
     let kernelOffsets: UnsafePointer<Int>
 
     func packPanels(rows: Range<Int>, depth: Range<Int>, into destination: UnsafeMutablePointer<Scalar>) {
-        let microRows = Scalar.microRows
-        let panelStride = Scalar.maximumDepthBlock
+        let microRows = Kernel.microRows
+        let panelStride = Kernel.panelStride
         let widthStride = layout.stride[2]
         layout.withPixelRuns(depth) { runs in
             var panel = destination
@@ -88,7 +89,7 @@ struct ImageRows<Scalar: GEMMScalar>: GEMMLeftOperand {
                 for i in validRows..<microRows {
                     (panel + i * panelStride).update(repeating: 0, count: depth.count)
                 }
-                panel += Scalar.leftPanelCount
+                panel += Kernel.leftPanelCount
             }
         }
     }

@@ -12,7 +12,7 @@ struct PaddedImages {
 
     /// Copies `input` (N x C_in x D x H x W) into `buffer`, writing the border as zeros or as the
     /// wrapped-around input; returns the address of the first padded image. Planes run in parallel.
-    func fill<Scalar: GEMMScalar>(
+    func fill<Scalar: BinaryFloatingPoint>(
         from input: UnsafePointer<Scalar>, into buffer: UnsafeMutablePointer<Scalar>
     ) -> UnsafeMutablePointer<Scalar> {
         let padded = buffer + PaddedImages.slack
@@ -47,7 +47,7 @@ struct PaddingTables {
     }
 
     /// One channel plane: input D x H x W at `source` into padded Dp x Hp x Wp at `target`.
-    func padPlane<Scalar: GEMMScalar>(
+    func padPlane<Scalar: BinaryFloatingPoint>(
         _ layout: ConvolutionLayout, from source: UnsafePointer<Scalar>, into target: UnsafeMutablePointer<Scalar>
     ) {
         let (inputHeight, inputWidth) = (layout.inputSize[1], layout.inputSize[2])
@@ -77,7 +77,7 @@ struct PaddingTables {
     /// The adjoint of `padPlane`: every padded position's gradient is added to the input position it
     /// was read from (zero positions are dropped). Overwrites `target`; positions are visited in
     /// padded order, so the summation order is fixed.
-    func foldPlane<Scalar: GEMMScalar>(
+    func foldPlane<Scalar: BinaryFloatingPoint>(
         _ layout: ConvolutionLayout, from source: UnsafePointer<Scalar>, into target: UnsafeMutablePointer<Scalar>
     ) {
         let (inputHeight, inputWidth) = (layout.inputSize[1], layout.inputSize[2])

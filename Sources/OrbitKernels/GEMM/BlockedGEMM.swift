@@ -11,33 +11,34 @@
 ///
 /// Every element of C sums its depth blocks in increasing order, and within a block in increasing
 /// depth, whatever the tile it belongs to: results depend on the problem, not on the partition.
-struct BlockedGEMM<Scalar: GEMMScalar> {
+struct BlockedGEMM<Kernel: GEMMKernel> {
+    typealias Scalar = Kernel.Scalar
     let rowBlock: Int
     let depthBlock: Int
     let columnBlock: Int
 
     /// Block sizes for a tile of `rows` x `columns` over `depth`, balanced so no block is a sliver.
     init(rows: Int, columns: Int, depth: Int) {
-        rowBlock = balancedBlockSize(rows, maximum: Scalar.maximumRowBlock, multiple: Scalar.microRows)
-        depthBlock = balancedBlockSize(depth, maximum: Scalar.maximumDepthBlock, multiple: 1)
+        rowBlock = balancedBlockSize(rows, maximum: Kernel.maximumRowBlock, multiple: Kernel.microRows)
+        depthBlock = balancedBlockSize(depth, maximum: Kernel.maximumDepthBlock, multiple: 1)
         columnBlock = balancedBlockSize(
-            columns, maximum: Scalar.maximumColumnBlock, multiple: Scalar.microColumns)
+            columns, maximum: Kernel.maximumColumnBlock, multiple: Kernel.microColumns)
     }
 
     /// Scratch elements `multiply` needs: one packed A block, one packed B block and one micro-tile.
     var workspaceCount: Int {
-        packedLeftCount + depthBlock * columnBlock + Scalar.microTileCount
+        packedLeftCount + depthBlock * columnBlock + Kernel.microTileCount
     }
 
     /// A packed A block: rowBlock / mr micro-panels of `leftPanelCount` elements.
-    private var packedLeftCount: Int { rowBlock / Scalar.microRows * Scalar.leftPanelCount }
+    private var packedLeftCount: Int { rowBlock / Kernel.microRows * Kernel.leftPanelCount }
 
     /// C[rows, columns] = A[rows, 0..<depth] · B[0..<depth, columns] (+ C when `accumulate`).
     /// `depth` must be positive; `workspace` holds at least `workspaceCount` elements.
     func multiply<Left: GEMMLeftOperand, Right: GEMMRightOperand, Output: GEMMOutput>(
         rows: Range<Int>, columns: Range<Int>, depth: Int,
         a: Left, b: Right, c: Output, accumulate: Bool, workspace: UnsafeMutablePointer<Scalar>
-    ) where Left.Scalar == Scalar, Right.Scalar == Scalar, Output.Scalar == Scalar {
+    ) where Left.Kernel == Kernel, Right.Kernel == Kernel, Output.Scalar == Scalar {
         let packedA = workspace
         let packedB = workspace + packedLeftCount
         let tile = packedB + depthBlock * columnBlock
@@ -67,8 +68,8 @@ struct BlockedGEMM<Scalar: GEMMScalar> {
         packedA: UnsafeMutablePointer<Scalar>, packedB: UnsafeMutablePointer<Scalar>,
         c: Output, accumulate: Bool, tile: UnsafeMutablePointer<Scalar>
     ) where Output.Scalar == Scalar {
-        let microRows = Scalar.microRows
-        let microColumns = Scalar.microColumns
+        let microRows = Kernel.microRows
+        let microColumns = Kernel.microColumns
         var bPanel = UnsafePointer(packedB)
         for column in stride(from: columns.lowerBound, to: columns.upperBound, by: microColumns) {
             let validColumns = min(microColumns, columns.upperBound - column)
@@ -77,17 +78,17 @@ struct BlockedGEMM<Scalar: GEMMScalar> {
             for row in stride(from: rows.lowerBound, to: rows.upperBound, by: microRows) {
                 let validRows = min(microRows, rows.upperBound - row)
                 if directColumns && validRows == microRows {
-                    Scalar.microkernel(
+                    Kernel.microkernel(
                         depth: depth, a: aPanel, b: bPanel, c: c.address(row: row, column: column),
                         cRowStride: c.rowStride, accumulate: accumulate)
                 } else {
-                    Scalar.microkernel(
+                    Kernel.microkernel(
                         depth: depth, a: aPanel, b: bPanel, c: tile, cRowStride: microColumns, accumulate: false)
                     writeBack(
                         tile: tile, row: row, column: column, rows: validRows, columns: validColumns,
                         c: c, accumulate: accumulate)
                 }
-                aPanel += Scalar.leftPanelCount
+                aPanel += Kernel.leftPanelCount
             }
             bPanel += microColumns * depth
         }
@@ -102,7 +103,7 @@ struct BlockedGEMM<Scalar: GEMMScalar> {
             while j < columns {
                 let run = min(columns - j, c.contiguousColumns(from: column + j))
                 let target = c.address(row: row + i, column: column + j)
-                let source = tile + i * Scalar.microColumns + j
+                let source = tile + i * Kernel.microColumns + j
                 for t in 0..<run { target[t] = accumulate ? target[t] + source[t] : source[t] }
                 j += run
             }

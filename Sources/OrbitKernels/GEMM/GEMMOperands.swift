@@ -3,28 +3,28 @@
 /// Anything that can produce A micro-panels is an operand: a strided matrix, a transposed weight, an
 /// im2col view of an image. The blocked loops never read A any other way, which is what lets the
 /// convolution run an "implicit GEMM" without materialising the im2col matrix.
-protocol GEMMLeftOperand<Scalar> {
-    associatedtype Scalar: GEMMScalar
-    /// Packs A[rows, depth] into consecutive micro-panels of `Scalar.microRows` rows, each
-    /// `Scalar.leftPanelCount` elements: element (i, p) of panel q goes to
-    /// `destination[q * leftPanelCount + i * maximumDepthBlock + (p - depth.lowerBound)]`, and rows past
+protocol GEMMLeftOperand<Kernel> {
+    associatedtype Kernel: GEMMKernel
+    /// Packs A[rows, depth] into consecutive micro-panels of `Kernel.microRows` rows, each
+    /// `Kernel.leftPanelCount` elements: element (i, p) of panel q goes to
+    /// `destination[q * leftPanelCount + i * panelStride + (p - depth.lowerBound)]`, and rows past
     /// `rows.upperBound` in the last panel are zero (`depth.count <= maximumDepthBlock`).
-    func packPanels(rows: Range<Int>, depth: Range<Int>, into destination: UnsafeMutablePointer<Scalar>)
+    func packPanels(rows: Range<Int>, depth: Range<Int>, into destination: UnsafeMutablePointer<Kernel.Scalar>)
 }
 
 /// The right operand B (k x n) of a blocked GEMM, seen only through its packing.
-protocol GEMMRightOperand<Scalar> {
-    associatedtype Scalar: GEMMScalar
-    /// Packs B[depth, columns] into consecutive micro-panels of `Scalar.microColumns` columns: element
+protocol GEMMRightOperand<Kernel> {
+    associatedtype Kernel: GEMMKernel
+    /// Packs B[depth, columns] into consecutive micro-panels of `Kernel.microColumns` columns: element
     /// (p, j) of panel q goes to `destination[q * nr * depth.count + (p - depth.lowerBound) * nr + j]`,
     /// and columns past `columns.upperBound` in the last panel are zero.
-    func packPanels(depth: Range<Int>, columns: Range<Int>, into destination: UnsafeMutablePointer<Scalar>)
+    func packPanels(depth: Range<Int>, columns: Range<Int>, into destination: UnsafeMutablePointer<Kernel.Scalar>)
 }
 
 /// Where C (m x n) lives: rows at a fixed stride, columns contiguous in runs (one run for a plain
 /// matrix; one run per image when the columns of C are (image, pixel) pairs of an NCHW tensor).
 protocol GEMMOutput<Scalar> {
-    associatedtype Scalar: GEMMScalar
+    associatedtype Scalar: BinaryFloatingPoint
     /// Distance in elements between C(i, j) and C(i + 1, j).
     var rowStride: Int { get }
     /// Address of C(row, column).
@@ -34,14 +34,15 @@ protocol GEMMOutput<Scalar> {
 }
 
 /// A strided matrix as left operand: element (i, p) is `base[i * rowStride + p * columnStride]`.
-struct StridedLeftOperand<Scalar: GEMMScalar>: GEMMLeftOperand {
+struct StridedLeftOperand<Kernel: GEMMKernel>: GEMMLeftOperand {
+    typealias Scalar = Kernel.Scalar
     let base: UnsafePointer<Scalar>
     let rowStride: Int
     let columnStride: Int
 
     func packPanels(rows: Range<Int>, depth: Range<Int>, into destination: UnsafeMutablePointer<Scalar>) {
-        let microRows = Scalar.microRows
-        let panelStride = Scalar.maximumDepthBlock
+        let microRows = Kernel.microRows
+        let panelStride = Kernel.panelStride
         var panel = destination
         for panelRow in stride(from: rows.lowerBound, to: rows.upperBound, by: microRows) {
             let validRows = min(microRows, rows.upperBound - panelRow)
@@ -62,19 +63,20 @@ struct StridedLeftOperand<Scalar: GEMMScalar>: GEMMLeftOperand {
             for i in validRows..<microRows {
                 (panel + i * panelStride).update(repeating: 0, count: depth.count)
             }
-            panel += Scalar.leftPanelCount
+            panel += Kernel.leftPanelCount
         }
     }
 }
 
 /// A strided matrix as right operand: element (p, j) is `base[p * rowStride + j * columnStride]`.
-struct StridedRightOperand<Scalar: GEMMScalar>: GEMMRightOperand {
+struct StridedRightOperand<Kernel: GEMMKernel>: GEMMRightOperand {
+    typealias Scalar = Kernel.Scalar
     let base: UnsafePointer<Scalar>
     let rowStride: Int
     let columnStride: Int
 
     func packPanels(depth: Range<Int>, columns: Range<Int>, into destination: UnsafeMutablePointer<Scalar>) {
-        let microColumns = Scalar.microColumns
+        let microColumns = Kernel.microColumns
         let fullPanels = columnStride == 1 ? columns.count / microColumns : 0
         if fullPanels > 0 {
             // The common row-major case: walk B row by row (sequential reads, which the prefetcher
@@ -85,7 +87,7 @@ struct StridedRightOperand<Scalar: GEMMScalar>: GEMMRightOperand {
             var target = destination
             for _ in depth {
                 for panel in 0..<fullPanels {
-                    Scalar.copyPanelRow(from: source + panel * microColumns, to: target + panel * panelStride)
+                    Kernel.copyPanelRow(from: source + panel * microColumns, to: target + panel * panelStride)
                 }
                 source += rowStride
                 target += microColumns
@@ -121,7 +123,7 @@ struct StridedRightOperand<Scalar: GEMMScalar>: GEMMRightOperand {
 
 /// A row-major matrix with row stride `rowStride` as output; `base` holds C(firstRow, firstColumn),
 /// so a scratch buffer can stand for a tile in the middle of a larger C.
-struct StridedOutput<Scalar: GEMMScalar>: GEMMOutput {
+struct StridedOutput<Scalar: BinaryFloatingPoint>: GEMMOutput {
     let base: UnsafeMutablePointer<Scalar>
     let rowStride: Int
     var firstRow = 0

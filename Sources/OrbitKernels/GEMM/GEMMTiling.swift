@@ -62,8 +62,8 @@ struct GEMMTiling {
 /// C = A·B (+ C) over the whole problem: one `BlockedGEMM` per tile of `GEMMTiling`, tiles in parallel.
 func parallelGEMM<Left: GEMMLeftOperand, Right: GEMMRightOperand, Output: GEMMOutput>(
     rows: Int, columns: Int, depth: Int, a: Left, b: Right, c: Output, accumulate: Bool
-) where Left.Scalar == Right.Scalar, Output.Scalar == Left.Scalar {
-    typealias Scalar = Left.Scalar
+) where Left.Kernel == Right.Kernel, Output.Scalar == Left.Kernel.Scalar {
+    typealias Kernel = Left.Kernel
     guard rows > 0, columns > 0 else { return }
     guard depth > 0 else {
         if !accumulate { zeroOutput(c, rows: 0..<rows, columns: 0..<columns) }
@@ -71,11 +71,11 @@ func parallelGEMM<Left: GEMMLeftOperand, Right: GEMMRightOperand, Output: GEMMOu
     }
     let tiling = GEMMTiling(
         rows: rows, columns: columns, depth: depth,
-        microRows: Scalar.microRows, microColumns: Scalar.microColumns)
+        microRows: Kernel.microRows, microColumns: Kernel.microColumns)
     Parallel.forEachChunk(tiling.count) { index in
         let tile = tiling.tile(index)
-        let blocked = BlockedGEMM<Scalar>(rows: tile.rows.count, columns: tile.columns.count, depth: depth)
-        ScratchPool.withScratch(Scalar.self, count: blocked.workspaceCount) { workspace in
+        let blocked = BlockedGEMM<Kernel>(rows: tile.rows.count, columns: tile.columns.count, depth: depth)
+        ScratchPool.withScratch(Kernel.Scalar.self, count: blocked.workspaceCount) { workspace in
             blocked.multiply(
                 rows: tile.rows, columns: tile.columns, depth: depth,
                 a: a, b: b, c: c, accumulate: accumulate, workspace: workspace)
