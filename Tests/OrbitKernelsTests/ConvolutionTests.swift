@@ -1,5 +1,5 @@
 import Testing
-import OrbitKernels
+@testable import OrbitKernels
 
 /// Scalars with public convolution entry points, called on arrays.
 protocol ConvolutionTestScalar: KernelTestScalar {
@@ -106,6 +106,19 @@ let convolutionCases: [ConvolutionCase] = {
                             stride: [1, 1], padding: [1, 2], dilation: [1, 1]),
         ConvolutionGeometry(batch: 1, inputChannels: 1, outputChannels: 8, inputSize: [12, 12], kernelSize: [3, 3],
                             stride: [1, 1], padding: [1, 1], dilation: [1, 1], paddingMode: .circular),
+        // Eight or more input channels per group and unit strides: the input gradient runs as a
+        // flipped forward convolution (zero padding up to the dilated kernel extent, circular padding
+        // that keeps the size); the last one pads wider than the kernel and takes the im2col route.
+        ConvolutionGeometry(batch: 2, inputChannels: 8, outputChannels: 5, inputSize: [9, 7], kernelSize: [3, 2],
+                            stride: [1, 1], padding: [1, 0], dilation: [1, 1]),
+        ConvolutionGeometry(batch: 1, inputChannels: 16, outputChannels: 6, groups: 2, inputSize: [11], kernelSize: [4],
+                            stride: [1], padding: [6], dilation: [2]),
+        ConvolutionGeometry(batch: 2, inputChannels: 9, outputChannels: 4, inputSize: [4, 5, 6], kernelSize: [3, 1, 5],
+                            stride: [1, 1, 1], padding: [1, 0, 2], dilation: [1, 1, 1], paddingMode: .circular),
+        ConvolutionGeometry(batch: 1, inputChannels: 8, outputChannels: 8, inputSize: [10, 10], kernelSize: [3, 3],
+                            stride: [1, 1], padding: [2, 2], dilation: [2, 2], paddingMode: .circular),
+        ConvolutionGeometry(batch: 1, inputChannels: 8, outputChannels: 3, inputSize: [6, 6], kernelSize: [3, 3],
+                            stride: [1, 1], padding: [3, 1], dilation: [1, 1]),
     ]
     return cases + corners.map(ConvolutionCase.init)
 }()
@@ -207,4 +220,15 @@ func convolutionBackwardMatchesNaiveLoop(test: ConvolutionCase) {
             #expect(bitwiseEqual(single[index], double[index]), "\(name), \(ConvolutionCase(geometry: geometry).testDescription)")
         }
     }
+}
+
+/// The corner cases above do reach both input-gradient routes (the adjoint test then covers each).
+@Test func inputGradientRouteFollowsGeometry() {
+    let flippedRoute = convolutionCases.filter { $0.geometry.inputGradientConvolution != nil }
+    #expect(flippedRoute.count == 4)
+    let wide = convolutionCases.last!.geometry
+    #expect(wide.inputChannels == 8 && wide.inputGradientConvolution == nil)
+    var strided = convolutionCases[convolutionCases.count - 5].geometry
+    strided.stride = [2, 1]
+    #expect(strided.inputGradientConvolution == nil)
 }

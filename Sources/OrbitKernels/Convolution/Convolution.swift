@@ -40,7 +40,15 @@ public func convolutionBackwardInput(
     _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     inputGradient: UnsafeMutablePointer<Float>
 ) {
-    if geometry.usesFourRowKernel.backwardInput {
+    if let flipped = geometry.inputGradientConvolution {
+        if flipped.usesFourRowKernel.forward {
+            ConvolutionPass<Float4x24Kernel>.backwardInputAsForward(
+                geometry, flipped: flipped, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+        } else {
+            ConvolutionPass<Float6x16Kernel>.backwardInputAsForward(
+                geometry, flipped: flipped, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+        }
+    } else if geometry.usesFourRowKernel.backwardInput {
         ConvolutionPass<Float4x24Kernel>.backwardInput(
             geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
     } else {
@@ -79,8 +87,13 @@ public func convolutionBackwardInput(
     _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     inputGradient: UnsafeMutablePointer<Double>
 ) {
-    ConvolutionPass<Double6x8Kernel>.backwardInput(
-        geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+    if let flipped = geometry.inputGradientConvolution {
+        ConvolutionPass<Double6x8Kernel>.backwardInputAsForward(
+            geometry, flipped: flipped, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+    } else {
+        ConvolutionPass<Double6x8Kernel>.backwardInput(
+            geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+    }
 }
 
 /// Weight gradient in double precision; as the `Float` version.

@@ -74,12 +74,15 @@ struct BlockedGEMM<Kernel: GEMMKernel> {
         for column in stride(from: columns.lowerBound, to: columns.upperBound, by: microColumns) {
             let validColumns = min(microColumns, columns.upperBound - column)
             let directColumns = validColumns == microColumns && c.contiguousColumns(from: column) >= microColumns
+            // C rows are `rowStride` apart, so one address per column panel serves every row (the
+            // batched convolution output pays two divisions for an address).
+            let columnTop = c.address(row: rows.lowerBound, column: column)
             var aPanel = UnsafePointer(packedA)
             for row in stride(from: rows.lowerBound, to: rows.upperBound, by: microRows) {
                 let validRows = min(microRows, rows.upperBound - row)
                 if directColumns && validRows == microRows {
                     Kernel.microkernel(
-                        depth: depth, a: aPanel, b: bPanel, c: c.address(row: row, column: column),
+                        depth: depth, a: aPanel, b: bPanel, c: columnTop + (row - rows.lowerBound) * c.rowStride,
                         cRowStride: c.rowStride, accumulate: accumulate)
                 } else {
                     Kernel.microkernel(

@@ -36,6 +36,11 @@ protocol GEMMKernel {
     /// for t < nr. Reads nr elements from both sources, whatever `split` is.
     static func blendPanelRow(
         first: UnsafePointer<Scalar>, second: UnsafePointer<Scalar>, split: Int, to target: UnsafeMutablePointer<Scalar>)
+
+    /// Packs nr full columns of B from a transposed view (`TransposedPacking.swift`):
+    /// `panel[p * nr + j] = source[p + j * columnStride]` for p < depth.
+    static func packTransposedPanel(
+        source: UnsafePointer<Scalar>, columnStride: Int, depth: Int, into panel: UnsafeMutablePointer<Scalar>)
 }
 
 extension GEMMKernel {

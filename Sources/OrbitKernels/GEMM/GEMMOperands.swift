@@ -99,6 +99,11 @@ struct StridedRightOperand<Kernel: GEMMKernel>: GEMMRightOperand {
         ) {
             let validColumns = min(microColumns, columns.upperBound - panelColumn)
             let origin = base + depth.lowerBound * rowStride + panelColumn * columnStride
+            if validColumns == microColumns && rowStride == 1 {
+                Kernel.packTransposedPanel(source: origin, columnStride: columnStride, depth: depth.count, into: panel)
+                panel += microColumns * depth.count
+                continue
+            }
             // Column-outer so each column of B (contiguous when B is a transposed view) is read in order.
             for j in 0..<microColumns {
                 var target = panel + j
