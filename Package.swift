@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Orbit", dependencies: ["OrbitKernels"]),
 
         // MARK: Implementation details
-        .target(name: "OrbitKernels"),
+        .target(name: "OrbitKernels", exclude: ["GEMM/README.md", "Convolution/README.md"]),
 
         // MARK: Test support
         .target(
