@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "OrbitCommandLine", exclude: ["README.md"]),
 
         // MARK: Implementation details
-        .target(name: "OrbitKernels", exclude: ["README.md"]),
+        .target(name: "OrbitKernels", exclude: ["README.md", "GEMM/README.md", "Convolution/README.md"]),
 
         // MARK: Test support
         .target(
