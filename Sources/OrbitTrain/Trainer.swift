@@ -113,7 +113,7 @@ final class Trainer {
         for batch in DataLoader(testSet, batchSize: 1000).batches(epoch: 0) {
             let logits = model(batch.inputs)
             lossSum += crossEntropy(logits, labels: batch.labels, reduction: .sum).item
-            correct += Int((logits.argmax(axis: 1) .== batch.labels.converted(to: .float64)).converted(to: .float64).sum().item)
+            correct += Int((logits.argmax(axis: 1) .== batch.labels).converted(to: .float64).sum().item)
         }
         return (lossSum / Double(testSet.count), Double(correct) / Double(testSet.count))
     }

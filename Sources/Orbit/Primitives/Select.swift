@@ -10,17 +10,17 @@ infix operator .> : ComparisonPrecedence
 infix operator .>= : ComparisonPrecedence
 
 /// Element-wise a == b with broadcasting, as a bool tensor.
-public func .== (a: Tensor, b: Tensor) -> Tensor { comparison(.equal, a, b, ".==") }
+public func .== (a: Tensor, b: Tensor) -> Tensor { comparison(.equal, a, b, "compare(.==)") }
 /// Element-wise a != b with broadcasting, as a bool tensor.
-public func .!= (a: Tensor, b: Tensor) -> Tensor { comparison(.notEqual, a, b, ".!=") }
+public func .!= (a: Tensor, b: Tensor) -> Tensor { comparison(.notEqual, a, b, "compare(.!=)") }
 /// Element-wise a < b with broadcasting, as a bool tensor.
-public func .< (a: Tensor, b: Tensor) -> Tensor { comparison(.less, a, b, ".<") }
+public func .< (a: Tensor, b: Tensor) -> Tensor { comparison(.less, a, b, "compare(.<)") }
 /// Element-wise a <= b with broadcasting, as a bool tensor.
-public func .<= (a: Tensor, b: Tensor) -> Tensor { comparison(.lessOrEqual, a, b, ".<=") }
+public func .<= (a: Tensor, b: Tensor) -> Tensor { comparison(.lessOrEqual, a, b, "compare(.<=)") }
 /// Element-wise a > b with broadcasting, as a bool tensor.
-public func .> (a: Tensor, b: Tensor) -> Tensor { comparison(.greater, a, b, ".>") }
+public func .> (a: Tensor, b: Tensor) -> Tensor { comparison(.greater, a, b, "compare(.>)") }
 /// Element-wise a >= b with broadcasting, as a bool tensor.
-public func .>= (a: Tensor, b: Tensor) -> Tensor { comparison(.greaterOrEqual, a, b, ".>=") }
+public func .>= (a: Tensor, b: Tensor) -> Tensor { comparison(.greaterOrEqual, a, b, "compare(.>=)") }
 
 // Comparisons with a number. Integer tensors are compared in float64 (exact below 2⁵³), so that a
 // fractional constant is not truncated: labels .< 2.5 includes 2.

@@ -32,21 +32,21 @@ private func binary<T: KernelFloat>(_ operation: BinaryOperation, _ layout: Stri
     case .multiply: zip(layout, a, b, output) { $0 * $1 }
     case .divide: zip(layout, a, b, output) { $0 / $1 }
     // NaN in either operand gives NaN (as PyTorch's maximum/minimum), unlike pointwiseMax.
-    case .maximum:
-        zip(layout, a, b, output) { x, y in
-            x.replacing(with: y, where: y .> x).replacing(with: x + y, where: (x .!= x) .| (y .!= y))
-        }
-    case .minimum:
-        zip(layout, a, b, output) { x, y in
-            x.replacing(with: y, where: y .< x).replacing(with: x + y, where: (x .!= x) .| (y .!= y))
-        }
-    case .reluBackward: zip(layout, a, b, output) { x, g in g.replacing(with: 0, where: .!(x .> 0)) }
+    case .maximum: zip(layout, a, b, output) { x, y in propagatingNaN(x, y, T.select(T.greater(y, x), y, x)) }
+    case .minimum: zip(layout, a, b, output) { x, y in propagatingNaN(x, y, T.select(T.less(y, x), y, x)) }
+    case .reluBackward: zip(layout, a, b, output) { x, g in T.select(T.greater(x, .zero), g, .zero) }
     case .leakyReluBackward(let slope):
         let slope = T(slope)
-        zip(layout, a, b, output) { x, g in g.replacing(with: g * slope, where: .!(x .> 0)) }
+        zip(layout, a, b, output) { x, g in T.select(T.greater(x, .zero), g, g * slope) }
     case .tanhBackward: zip(layout, a, b, output) { y, g in g * (1 - y * y) }
     case .sigmoidBackward: zip(layout, a, b, output) { y, g in g * y * (1 - y) }
     }
+}
+
+/// `result`, except NaN where x or y is NaN.
+@inline(__always)
+func propagatingNaN<T: KernelFloat>(_ x: SIMD8<T>, _ y: SIMD8<T>, _ result: SIMD8<T>) -> SIMD8<T> {
+    T.select(T.isNaN(x), x, T.select(T.isNaN(y), y, result))
 }
 
 /// Applies `function` to pairs of elements along each row of `layout`; a broadcast operand (row stride

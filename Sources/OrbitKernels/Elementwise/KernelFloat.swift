@@ -6,15 +6,46 @@ import Foundation
 /// type (STYLE K1/K2), so every loop is specialized. The transcendental hooks are where the two types
 /// differ: `Float` uses Orbit's own SIMD approximations (VectorMath.swift); `Double`, which serves
 /// reference math and gradient checks, uses the C library per lane, where accuracy beats speed.
+///
+/// Comparisons and selection are requirements too, for speed: Swift resolves `.<` or
+/// `replacing(with:where:)` on `SIMD8<T>` at type-check time, and in generic code that picks the generic
+/// lane-by-lane implementation, which stays a scalar loop after specialization (measured: 0.75 GB/s
+/// for a generic ReLU against 19 GB/s when the comparison is a witness implemented on the concrete type).
 public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
+    typealias Mask = SIMDMask<SIMD8<SIMDMaskScalar>>
+
     static func exp(_ x: SIMD8<Self>) -> SIMD8<Self>
     static func log(_ x: SIMD8<Self>) -> SIMD8<Self>
     static func tanh(_ x: SIMD8<Self>) -> SIMD8<Self>
     /// x raised to a constant power, element-wise.
     static func power(_ x: SIMD8<Self>, _ exponent: Self) -> SIMD8<Self>
+
+    /// Lanes where a < b.
+    static func less(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> Mask
+    /// Lanes where a <= b.
+    static func lessOrEqual(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> Mask
+    /// Lanes where a == b.
+    static func equal(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> Mask
+    /// Lanes holding NaN.
+    static func isNaN(_ a: SIMD8<Self>) -> Mask
+    /// mask ? a : b, lane by lane.
+    static func select(_ mask: Mask, _ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
+}
+
+extension KernelFloat {
+    /// Lanes where a > b.
+    @inline(__always) static func greater(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> Mask { less(b, a) }
 }
 
 extension Float: KernelFloat {
+    @inline(__always) public static func less(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> Mask { a .< b }
+    @inline(__always) public static func lessOrEqual(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> Mask { a .<= b }
+    @inline(__always) public static func equal(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> Mask { a .== b }
+    @inline(__always) public static func isNaN(_ a: SIMD8<Float>) -> Mask { a .!= a }
+    @inline(__always) public static func select(_ mask: Mask, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        b.replacing(with: a, where: mask)
+    }
+
     @inline(__always) public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.exp(x) }
     @inline(__always) public static func log(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.log(x) }
     @inline(__always) public static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.tanh(x) }
@@ -26,6 +57,14 @@ extension Float: KernelFloat {
 }
 
 extension Double: KernelFloat {
+    @inline(__always) public static func less(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> Mask { a .< b }
+    @inline(__always) public static func lessOrEqual(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> Mask { a .<= b }
+    @inline(__always) public static func equal(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> Mask { a .== b }
+    @inline(__always) public static func isNaN(_ a: SIMD8<Double>) -> Mask { a .!= a }
+    @inline(__always) public static func select(_ mask: Mask, _ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
+        b.replacing(with: a, where: mask)
+    }
+
     public static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> { lanewise(x, Foundation.exp) }
     public static func log(_ x: SIMD8<Double>) -> SIMD8<Double> { lanewise(x, Foundation.log) }
     public static func tanh(_ x: SIMD8<Double>) -> SIMD8<Double> { lanewise(x, Foundation.tanh) }

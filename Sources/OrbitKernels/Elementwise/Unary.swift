@@ -28,18 +28,19 @@ private func unary<T: KernelFloat>(_ operation: UnaryOperation, _ input: UnsafeB
     case .log: map(input, output) { T.log($0) }
     case .squareRoot: map(input, output) { $0.squareRoot() }
     // Negating negative lanes and zeroing ±0 gives |−0| = +0, as IEEE abs.
-    case .absoluteValue: map(input, output) { $0.replacing(with: -$0, where: $0 .< 0).replacing(with: 0, where: $0 .== 0) }
+    case .absoluteValue:
+        map(input, output) { x in T.select(T.equal(x, .zero), .zero, T.select(T.less(x, .zero), -x, x)) }
     case .tanh: map(input, output) { T.tanh($0) }
     case .sigmoid: map(input, output) { 1 / (1 + T.exp(-$0)) }
-    case .relu: map(input, output) { $0.replacing(with: 0, where: $0 .<= 0) }
+    case .relu: map(input, output) { x in T.select(T.lessOrEqual(x, .zero), .zero, x) }
     case .sign:
         map(input, output) { x in
-            SIMD8<T>(repeating: 0).replacing(with: 1, where: x .> 0).replacing(with: -1, where: x .< 0)
-                .replacing(with: x, where: x .!= x)
+            T.select(T.isNaN(x), x, T.select(T.greater(x, .zero), SIMD8(repeating: 1),
+                                             T.select(T.less(x, .zero), SIMD8(repeating: -1), .zero)))
         }
     case .leakyRelu(let slope):
         let slope = T(slope)
-        map(input, output) { $0.replacing(with: $0 * slope, where: .!($0 .> 0)) }
+        map(input, output) { x in T.select(T.greater(x, .zero), x, x * slope) }
     case .scale(let factor):
         let factor = T(factor)
         map(input, output) { $0 * factor }

@@ -21,8 +21,8 @@ public func reduce(_ operation: ReductionOperation, _ input: UnsafePointer<Doubl
 private func combine<T: KernelFloat>(_ operation: ReductionOperation, _ x: SIMD8<T>, _ y: SIMD8<T>) -> SIMD8<T> {
     switch operation {
     case .sum: return x + y
-    case .maximum: return x.replacing(with: y, where: (y .> x) .| (y .!= y))
-    case .minimum: return x.replacing(with: y, where: (y .< x) .| (y .!= y))
+    case .maximum: return propagatingNaN(x, y, T.select(T.greater(y, x), y, x))
+    case .minimum: return propagatingNaN(x, y, T.select(T.less(y, x), y, x))
     }
 }
 
