@@ -44,10 +44,14 @@ let package = Package(
             dependencies: ["Orbit", "_OrbitTestSupport"],
             exclude: ["IO/Fixtures"]),  // read by path from the tests; the generator script is not a source
         .testTarget(name: "OrbitTestSupportTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
-        .testTarget(name: "OrbitNNTests", dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"]),
+        .testTarget(
+            name: "OrbitNNTests",
+            dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"],
+            exclude: ["Fixtures"]),  // read by path from the tests
         .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
+        .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit"]),
 
         // MARK: Executables
         .executableTarget(
