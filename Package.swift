@@ -17,10 +17,10 @@ let package = Package(
     ],
     targets: [
         // MARK: Public API
-        .target(name: "Orbit", dependencies: ["OrbitKernels"]),
+        .target(name: "Orbit", dependencies: ["OrbitKernels"], exclude: ["README.md"]),
 
         // MARK: Implementation details
-        .target(name: "OrbitKernels"),
+        .target(name: "OrbitKernels", exclude: ["README.md"]),
 
         // MARK: Test support
         .target(

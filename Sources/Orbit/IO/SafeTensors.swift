@@ -8,6 +8,7 @@ public struct SafeTensorsFile: Sendable {
     /// The `__metadata__` object (empty when the file has none).
     public var metadata: [String: String]
 
+    /// A file's contents: named tensors (names must be unique to be written) and string metadata.
     public init(tensors: [(name: String, tensor: Tensor)] = [], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
@@ -62,6 +63,7 @@ public enum SafeTensors {
         /// The deepest nesting of JSON objects and arrays (a valid header needs 3).
         public var maximumNestingDepth: Int
 
+        /// Limits for files from a source you trust more, or less, than the defaults assume.
         public init(maximumHeaderByteCount: Int = 100_000_000, maximumNestingDepth: Int = 64) {
             self.maximumHeaderByteCount = maximumHeaderByteCount
             self.maximumNestingDepth = maximumNestingDepth
