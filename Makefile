@@ -2,6 +2,8 @@
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
 #   make lines   file-size report; fails when a Swift file is over the budget
+#   make fuzz    libFuzzer + AddressSanitizer on the safetensors reader for FUZZ_SECONDS (not run by CI)
+#   make fuzz-coverage  line coverage of Sources/Orbit/IO reached by the fuzz corpus
 
 SWIFT ?= swift
 LINE_BUDGET ?= 400
@@ -9,7 +11,7 @@ LINE_BUDGET ?= 400
 NATIVE := -Xswiftc -target-cpu -Xswiftc native
 RELEASE := -c release $(NATIVE)
 
-.PHONY: test bench lines build
+.PHONY: test bench lines build fuzz fuzz-coverage
 
 build:
 	$(SWIFT) build $(RELEASE)
@@ -29,3 +31,43 @@ lines:
 	@for target in Sources/* Tests/* Benchmarks/*; do \
 	  [ -d "$$target" ] && printf '  %-40s %6d lines\n' "$$target" "$$(find $$target -name '*.swift' -print0 | xargs -0 cat 2>/dev/null | wc -l)"; \
 	done; true
+
+# The fuzzer is built with swiftc, not SwiftPM, so that `swift build` and `swift test` never see it:
+# OrbitKernels, then Orbit (which imports it), then the harness, each one module compiled whole.
+# New inputs go to $(FUZZ_DIR)/corpus, crashes to $(FUZZ_DIR)/crash-*. `make fuzz-coverage` replays
+# that corpus through a build with coverage counters and reports the coverage of Sources/Orbit/IO.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := .build/fuzz
+SWIFTC ?= swiftc
+LLVM_BIN := $(dir $(shell command -v $(SWIFTC)))
+FUZZ_FLAGS := -O -swift-version 6 -parse-as-library -module-cache-path $(FUZZ_DIR)/module-cache
+FUZZ_SEEDS := $(CURDIR)/Tests/SafeTensorsFuzzer/Corpus
+comma := ,
+
+# $(call fuzz-build,FLAGS,NAME) builds $(FUZZ_DIR)/NAME/safetensors-fuzzer. (The gold linker warns
+# about every local AddressSanitizer symbol; those lines are dropped.)
+define fuzz-build
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/$(2)
+	$(SWIFTC) $(FUZZ_FLAGS) $(1) -module-name OrbitKernels -wmo -c -emit-module \
+	  -emit-module-path $(FUZZ_DIR)/$(2)/OrbitKernels.swiftmodule -o $(FUZZ_DIR)/$(2)/OrbitKernels.o \
+	  $$(find Sources/OrbitKernels -name '*.swift')
+	$(SWIFTC) $(FUZZ_FLAGS) $(1) -module-name Orbit -wmo -c -emit-module -I $(FUZZ_DIR)/$(2) \
+	  -emit-module-path $(FUZZ_DIR)/$(2)/Orbit.swiftmodule -o $(FUZZ_DIR)/$(2)/Orbit.o \
+	  $$(find Sources/Orbit -name '*.swift')
+	$(SWIFTC) $(FUZZ_FLAGS) $(1) -module-name SafeTensorsFuzzer -I $(FUZZ_DIR)/$(2) \
+	  -o $(FUZZ_DIR)/$(2)/safetensors-fuzzer Tests/SafeTensorsFuzzer/*.swift \
+	  $(FUZZ_DIR)/$(2)/Orbit.o $(FUZZ_DIR)/$(2)/OrbitKernels.o > $(FUZZ_DIR)/$(2)/link.log 2>&1; \
+	  status=$$?; grep -v 'Cannot export local symbol' $(FUZZ_DIR)/$(2)/link.log; exit $$status
+endef
+
+fuzz:
+	$(call fuzz-build,-sanitize=fuzzer$(comma)address,asan)
+	cd $(FUZZ_DIR) && ./asan/safetensors-fuzzer corpus $(FUZZ_SEEDS) -dict=$(FUZZ_SEEDS)/../safetensors.dict \
+	  -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
+
+fuzz-coverage:
+	$(call fuzz-build,-sanitize=fuzzer -profile-generate -profile-coverage-mapping,coverage)
+	cd $(FUZZ_DIR)/coverage && rm -f replay.profraw && LLVM_PROFILE_FILE=replay.profraw \
+	  ./safetensors-fuzzer ../corpus $(FUZZ_SEEDS) -runs=0 2>&1 | grep -E 'INITED|Done'
+	cd $(FUZZ_DIR)/coverage && $(LLVM_BIN)llvm-profdata merge -o replay.profdata replay.profraw && \
+	  $(LLVM_BIN)llvm-cov report ./safetensors-fuzzer -instr-profile=replay.profdata $(CURDIR)/Sources/Orbit/IO

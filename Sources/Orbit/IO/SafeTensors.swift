@@ -8,6 +8,7 @@ public struct SafeTensorsFile: Sendable {
     /// The `__metadata__` object (empty when the file has none).
     public var metadata: [String: String]
 
+    /// A file's contents: named tensors (names must be unique to be written) and string metadata.
     public init(tensors: [(name: String, tensor: Tensor)] = [], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
@@ -45,7 +46,12 @@ public struct SafeTensorsFile: Sendable {
 ///
 /// Writing emits F32, F64, I64 and BOOL; tensors are stored in the order given, metadata keys sorted,
 /// and the header is padded with spaces so the data buffer starts at a multiple of 8 bytes. `write`
-/// replaces the destination atomically (see `AtomicFile`).
+/// replaces the destination atomically. The official Python `safetensors` package reads these files.
+///
+/// ```swift
+/// try SafeTensors.write([("weight", w), ("step", Tensor(Int64(100)))], metadata: ["epoch": "3"], to: url)
+/// let file = try SafeTensors.read(from: url)      // file["weight"], file.metadata["epoch"]
+/// ```
 public enum SafeTensors {
     /// The header key reserved for string metadata.
     public static let metadataKey = "__metadata__"
@@ -57,6 +63,7 @@ public enum SafeTensors {
         /// The deepest nesting of JSON objects and arrays (a valid header needs 3).
         public var maximumNestingDepth: Int
 
+        /// Limits for files from a source you trust more, or less, than the defaults assume.
         public init(maximumHeaderByteCount: Int = 100_000_000, maximumNestingDepth: Int = 64) {
             self.maximumHeaderByteCount = maximumHeaderByteCount
             self.maximumNestingDepth = maximumNestingDepth
@@ -98,8 +105,9 @@ public enum SafeTensors {
 
     // MARK: Files
 
-    /// Writes `tensors` and `metadata` to `url`, atomically: after a crash at any point the file at
-    /// `url` is either the previous one or the complete new one (see `AtomicFile`).
+    /// Writes `tensors` and `metadata` to `url`, atomically: a temporary file in the same directory is
+    /// written, `fsync`ed and renamed over `url`, so after a crash at any point the file at `url` is
+    /// either the previous one or the complete new one. Data is streamed in 1 MiB pieces.
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:],
                              to url: URL) throws(SafeTensorsError) {
         try write(tensors, metadata: metadata, to: url, observer: nil)

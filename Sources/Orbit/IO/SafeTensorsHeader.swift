@@ -101,7 +101,7 @@ struct SafeTensorsHeader {
             }
             shape.append(size)
         }
-        guard let elementCount = checkedElementCount(shape, elementType: elementType) else {
+        guard let (elementCount, byteCount) = checkedSizes(shape, elementType: elementType) else {
             throw .invalidShape(name: name, reason: "\(shape) has more elements or bytes than fit in Int")
         }
 
@@ -114,7 +114,6 @@ struct SafeTensorsHeader {
         guard begin <= end else {
             throw .invalidDataOffsets(name: name, reason: "[\(begin), \(end)] ends before it begins")
         }
-        let byteCount = elementCount &* elementType.byteCount  // checked by checkedElementCount
         guard end - begin == byteCount else {
             throw .byteCountMismatch(name: name, dtype: dtypeName, shape: shape, expected: byteCount, actual: end - begin)
         }
@@ -128,10 +127,11 @@ struct SafeTensorsHeader {
         return integer
     }
 
-    /// The number of elements, or nil when any product that Orbit may form from the shape could
-    /// overflow: the product of the non-zero sizes (which bounds every partial product, in any axis
-    /// order), times the larger of the file and Orbit element sizes (the bytes to read and to allocate).
-    private static func checkedElementCount(_ shape: [Int], elementType: SafeTensorsElementType) -> Int? {
+    /// The number of elements and of bytes in the file, or nil when any product that Orbit may form
+    /// from the shape could overflow: the product of the non-zero sizes (which bounds every partial
+    /// product, in any axis order), times the larger of the file and Orbit element sizes (the bytes to
+    /// read and to allocate).
+    private static func checkedSizes(_ shape: [Int], elementType: SafeTensorsElementType) -> (elements: Int, bytes: Int)? {
         var nonZeroProduct = 1
         var hasZero = false
         for size in shape {
@@ -145,6 +145,8 @@ struct SafeTensorsHeader {
         }
         let widestElement = max(elementType.byteCount, elementType.dtype.byteCount)
         if nonZeroProduct.multipliedReportingOverflow(by: widestElement).overflow { return nil }
-        return hasZero ? 0 : nonZeroProduct
+        let elementCount = hasZero ? 0 : nonZeroProduct
+        let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: elementType.byteCount)
+        return overflow ? nil : (elementCount, byteCount)
     }
 }

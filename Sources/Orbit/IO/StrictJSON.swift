@@ -60,9 +60,7 @@ struct StrictJSONParser {
         guard parser.peek() == UInt8(ascii: "{") else {
             throw parser.error("the header must begin with '{'")
         }
-        guard case .object(let members) = try parser.parseValue(depth: 1) else {
-            throw parser.error("the header must be a JSON object")
-        }
+        let members = try parser.parseMembers(depth: 1)
         parser.skipWhitespace()
         guard parser.position == bytes.count else {
             throw parser.error("unexpected \(parser.describeCurrentByte()) after the header object")
@@ -76,7 +74,7 @@ struct StrictJSONParser {
         skipWhitespace()
         guard let byte = peek() else { throw error("unexpected end of header, expected a value") }
         switch byte {
-        case UInt8(ascii: "{"): return try parseObject(depth: depth)
+        case UInt8(ascii: "{"): return .object(try parseMembers(depth: depth))
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
@@ -87,7 +85,8 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func parseObject(depth: Int) throws(SafeTensorsError) -> JSONValue {
+    /// The members of the object that starts at the current `{`.
+    private mutating func parseMembers(depth: Int) throws(SafeTensorsError) -> [JSONMember] {
         try enter(depth: depth)
         position += 1  // "{"
         var members: [JSONMember] = []
@@ -95,7 +94,7 @@ struct StrictJSONParser {
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
-            return .object(members)
+            return members
         }
         while true {
             skipWhitespace()
@@ -113,7 +112,7 @@ struct StrictJSONParser {
                 continue
             }
             try expect(UInt8(ascii: "}"), "after an object member")
-            return .object(members)
+            return members
         }
     }
 

@@ -51,7 +51,7 @@ func sampleTensor(dtype: DType, shape: [Int]) -> Tensor {
     }
 }
 
-/// A small valid file with every writable dtype, a scalar, an empty tensor and metadata (342 bytes),
+/// A small valid file with every writable dtype, a scalar, an empty tensor and metadata (53 data bytes),
 /// for the truncation and mutation sweeps.
 func sampleFileBytes() throws -> [UInt8] {
     try SafeTensors.encode([
