@@ -1,4 +1,5 @@
 # Orbit: the README's commands live here.
+#   make run     the main job: train the MNIST CNN (pass options with ARGS="--epochs 5", see ARGS="--help")
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
 #   make lines   file-size report; fails when a Swift file is over the budget
@@ -11,10 +12,13 @@ LINE_BUDGET ?= 400
 NATIVE := -Xswiftc -target-cpu -Xswiftc native
 RELEASE := -c release $(NATIVE)
 
-.PHONY: test bench lines build fuzz fuzz-coverage
+.PHONY: run test bench lines build fuzz fuzz-coverage
 
 build:
 	$(SWIFT) build $(RELEASE)
+
+run:
+	$(SWIFT) run $(RELEASE) OrbitTrain $(ARGS)
 
 test: lines
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing
