@@ -20,8 +20,10 @@ build:
 run:
 	$(SWIFT) run $(RELEASE) OrbitTrain $(ARGS)
 
+# Tests build with -enable-testing (for @testable imports) into their own folder, so switching between
+# `make test` and `make run` does not rebuild everything each time.
 test: lines
-	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing
+	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --scratch-path .build-test
 
 bench:
 	$(SWIFT) run $(RELEASE) OrbitBenchmarks $(CASES)
