@@ -36,6 +36,7 @@ struct TrainingOptions: Codable, Equatable {
         Option("data", default: "", help: "directory with the MNIST .gz files (default: the copy in the repository)"),
         Option("output", default: "runs/mnist", help: "directory for the checkpoint and metrics"),
         Option("threads", default: "0", help: "kernel threads (0: all cores)"),
+        Option("benchmark", default: "0", help: "time N training steps and 5 evaluations, print JSON lines, and exit (no training)"),
         Option(flag: "full", help: "the full recipe: 12 epochs (overrides --epochs unless given)"),
         Option(flag: "resume", help: "continue from <output>/checkpoint.safetensors"),
     ]

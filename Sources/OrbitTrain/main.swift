@@ -33,7 +33,12 @@ do {
     let threads: Int = try arguments.value("threads")
     if threads > 0 { Parallelism.threadCount = threads }
     let options = try TrainingOptions(arguments)
-    let trainer = try Trainer(options: options, resume: arguments.flag("resume"))
+    let benchmarkSteps: Int = try arguments.value("benchmark")
+    let trainer = try Trainer(options: options, resume: arguments.flag("resume"), writeMetrics: benchmarkSteps == 0)
+    if benchmarkSteps > 0 {
+        try TrainingBenchmark.run(trainer, steps: benchmarkSteps)
+        exit(0)
+    }
     trainer.showProgress = true
     trainer.shouldStop = { interrupted.load(ordering: .relaxed) > 0 }
     print("\(command): \(trainer.model.parameterCount) parameters, \(trainer.loader.batchCount) steps per epoch, "
