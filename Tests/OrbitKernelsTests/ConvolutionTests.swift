@@ -197,12 +197,13 @@ func convolutionBackwardMatchesNaiveLoop(test: ConvolutionCase) {
 }
 
 /// All three passes give bit-identical results with one and with two threads, on geometries large
-/// enough to be split into parallel chunks (image groups, channel blocks, GEMM tiles).
+/// enough to be split into parallel chunks (GEMM tiles, image groups with partial sums, image planes);
+/// the first takes the flipped-forward input gradient, the second (strided) the im2col one.
 @Test func convolutionIsIndependentOfThreadCount() {
     let geometries = [
         ConvolutionGeometry(batch: 3, inputChannels: 16, outputChannels: 24, inputSize: [24, 24], kernelSize: [3, 3],
                             stride: [1, 1], padding: [1, 1], dilation: [1, 1]),
-        ConvolutionGeometry(batch: 1, inputChannels: 12, outputChannels: 12, groups: 3, inputSize: [6, 14, 14],
+        ConvolutionGeometry(batch: 2, inputChannels: 24, outputChannels: 24, groups: 3, inputSize: [6, 14, 14],
                             kernelSize: [3, 3, 3], stride: [1, 2, 1], padding: [1, 1, 2], dilation: [1, 1, 2],
                             paddingMode: .circular),
     ]
