@@ -116,10 +116,10 @@ struct RowSums {
 
     @inline(__always)
     mutating func add(_ weight: SIMD8<Float>, _ source: UnsafeRawPointer) {
-        v0 = v0.addingProduct(weight, source.loadUnaligned(as: SIMD8<Float>.self))
-        v1 = v1.addingProduct(weight, source.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
-        v2 = v2.addingProduct(weight, source.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
-        v3 = v3.addingProduct(weight, source.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
+        v0 = multiplyAdd(v0, weight, source.loadUnaligned(as: SIMD8<Float>.self))
+        v1 = multiplyAdd(v1, weight, source.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+        v2 = multiplyAdd(v2, weight, source.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
+        v3 = multiplyAdd(v3, weight, source.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
     }
 
     subscript(index: Int) -> SIMD8<Float> {

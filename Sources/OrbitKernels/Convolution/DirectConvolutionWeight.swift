@@ -113,10 +113,10 @@ private struct DotProducts {
             for first in stride(from: 0, to: width, by: 8) {
                 let offset = rowOffset + first
                 let g = gradientVector(gradient + row * width + first, lanes: min(8, width - first), mask: mask)
-                s0 = s0.addingProduct(g, value(sources.0, offset)); s1 = s1.addingProduct(g, value(sources.1, offset))
-                s2 = s2.addingProduct(g, value(sources.2, offset)); s3 = s3.addingProduct(g, value(sources.3, offset))
-                s4 = s4.addingProduct(g, value(sources.4, offset)); s5 = s5.addingProduct(g, value(sources.5, offset))
-                s6 = s6.addingProduct(g, value(sources.6, offset)); s7 = s7.addingProduct(g, value(sources.7, offset))
+                s0 = multiplyAdd(s0, g, value(sources.0, offset)); s1 = multiplyAdd(s1, g, value(sources.1, offset))
+                s2 = multiplyAdd(s2, g, value(sources.2, offset)); s3 = multiplyAdd(s3, g, value(sources.3, offset))
+                s4 = multiplyAdd(s4, g, value(sources.4, offset)); s5 = multiplyAdd(s5, g, value(sources.5, offset))
+                s6 = multiplyAdd(s6, g, value(sources.6, offset)); s7 = multiplyAdd(s7, g, value(sources.7, offset))
             }
         }
         return [s0, s1, s2, s3, s4, s5, s6, s7]
