@@ -7,6 +7,8 @@ import Synchronization
 // orbit-train: `make run` trains the classic MNIST CNN; `--help` lists the options.
 
 let command = "orbit-train"
+// Line-buffered stdout, so per-epoch results reach a log file as they happen, not at exit.
+setvbuf(stdout, nil, _IOLBF, 0)
 let arguments: Arguments
 do {
     arguments = try Arguments(CommandLine.arguments.dropFirst(), options: TrainingOptions.options)
