@@ -1,5 +1,6 @@
 import Foundation
 import Orbit
+import OrbitCommandLine
 import OrbitDatasets
 
 /// `--benchmark N`: times the pieces of training, printing the JSON lines that
@@ -45,6 +46,6 @@ enum TrainingBenchmark {
 
     private static func emit(_ name: String, _ seconds: Double, extra: [String: Int]) {
         let fields = extra.keys.sorted().map { ", \"\($0)\": \(extra[$0]!)" }.joined()
-        print("{\"name\": \"\(name)\", \"seconds\": \(seconds), \"impl\": \"orbit\"\(fields)}")
+        Console.line("{\"name\": \"\(name)\", \"seconds\": \(seconds), \"impl\": \"orbit\"\(fields)}")
     }
 }

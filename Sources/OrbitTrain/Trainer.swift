@@ -71,7 +71,7 @@ final class Trainer {
                                 "test_loss": .number(testLoss), "test_accuracy": .number(accuracy),
                                 "seconds": .number(result.seconds), "learning_rate": .number(optimizer.learningRate)])
             if showProgress {
-                print(String(format: "epoch %d: training loss %.4f, test loss %.4f, test accuracy %.2f%% (%.1f s)",
+                Console.line(String(format: "epoch %d: training loss %.4f, test loss %.4f, test accuracy %.2f%% (%.1f s)",
                              result.epoch, result.trainingLoss, testLoss, 100 * accuracy, result.seconds))
             }
         }

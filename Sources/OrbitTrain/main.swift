@@ -7,13 +7,11 @@ import Synchronization
 // orbit-train: `make run` trains the classic MNIST CNN; `--help` lists the options.
 
 let command = "orbit-train"
-// Line-buffered stdout, so per-epoch results reach a log file as they happen, not at exit.
-setvbuf(stdout, nil, _IOLBF, 0)
 let arguments: Arguments
 do {
     arguments = try Arguments(CommandLine.arguments.dropFirst(), options: TrainingOptions.options)
 } catch ArgumentError.helpRequested {
-    print(Arguments.helpText(command: command, summary: TrainingOptions.summary, options: TrainingOptions.options))
+    Console.line(Arguments.helpText(command: command, summary: TrainingOptions.summary, options: TrainingOptions.options))
     exit(0)
 } catch {
     FileHandle.standardError.write(Data("\(command): \(error)\nTry --help.\n".utf8))
@@ -43,16 +41,16 @@ do {
     }
     trainer.showProgress = true
     trainer.shouldStop = { interrupted.load(ordering: .relaxed) > 0 }
-    print("\(command): \(trainer.model.parameterCount) parameters, \(trainer.loader.batchCount) steps per epoch, "
+    Console.line("\(command): \(trainer.model.parameterCount) parameters, \(trainer.loader.batchCount) steps per epoch, "
           + "\(Parallelism.threadCount) threads, output \(options.outputDirectory)")
     if arguments.flag("resume") {
-        print("resuming at epoch \(trainer.position.epoch + 1), step \(trainer.position.batch)")
+        Console.line("resuming at epoch \(trainer.position.epoch + 1), step \(trainer.position.batch)")
     }
     if try trainer.run() {
         let accuracy = trainer.results.last.map { String(format: "%.2f%%", 100 * $0.testAccuracy) } ?? "n/a"
-        print("done: test accuracy \(accuracy); checkpoint \(options.checkpointURL.path), metrics \(options.metricsURL.path)")
+        Console.line("done: test accuracy \(accuracy); checkpoint \(options.checkpointURL.path), metrics \(options.metricsURL.path)")
     } else {
-        print("stopped at epoch \(trainer.position.epoch + 1), step \(trainer.position.batch); "
+        Console.line("stopped at epoch \(trainer.position.epoch + 1), step \(trainer.position.batch); "
               + "checkpoint saved to \(options.checkpointURL.path); continue with --resume")
         exit(130)
     }
