@@ -9,7 +9,8 @@
 SWIFT ?= swift
 LINE_BUDGET ?= 400
 # Without a target CPU, Swift compiles for baseline x86-64, where SIMD fma is a library call (~50x slower).
-NATIVE := -Xswiftc -target-cpu -Xswiftc native
+# ORBIT_FMA tells the kernels to use fused multiply-add (only when this CPU has it; see MultiplyAdd.swift).
+NATIVE := -Xswiftc -target-cpu -Xswiftc native $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo -Xswiftc -DORBIT_FMA)
 RELEASE := -c release $(NATIVE)
 
 .PHONY: run test bench lines build fuzz fuzz-coverage

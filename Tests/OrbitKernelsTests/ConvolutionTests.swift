@@ -119,11 +119,16 @@ let convolutionCases: [ConvolutionCase] = {
                             stride: [1, 1], padding: [2, 2], dilation: [2, 2], paddingMode: .circular),
         ConvolutionGeometry(batch: 1, inputChannels: 8, outputChannels: 3, inputSize: [6, 6], kernelSize: [3, 3],
                             stride: [1, 1], padding: [3, 1], dilation: [1, 1]),
+        // Output rows wider than the direct kernels' 32-pixel segments (one and three output channels).
+        ConvolutionGeometry(batch: 2, inputChannels: 2, outputChannels: 2, groups: 2, inputSize: [70], kernelSize: [3],
+                            stride: [1], padding: [1], dilation: [1], paddingMode: .circular),
+        ConvolutionGeometry(batch: 1, inputChannels: 3, outputChannels: 3, inputSize: [5, 41], kernelSize: [3, 3],
+                            stride: [2, 1], padding: [1, 1], dilation: [1, 2]),
     ]
     return cases + corners.map(ConvolutionCase.init)
 }()
 
-private func inputs(_ geometry: ConvolutionGeometry, seed: UInt64) -> (x: [Double], w: [Double], dy: [Double]) {
+func inputs(_ geometry: ConvolutionGeometry, seed: UInt64) -> (x: [Double], w: [Double], dy: [Double]) {
     var random = SeededRandom(seed: seed)
     return (random.values(Double.self, count: geometry.inputElementCount),
             random.values(Double.self, count: geometry.weightElementCount),
@@ -197,14 +202,18 @@ func convolutionBackwardMatchesNaiveLoop(test: ConvolutionCase) {
 }
 
 /// All three passes give bit-identical results with one and with two threads, on geometries large
-/// enough to be split into parallel chunks (image groups, channel blocks, GEMM tiles).
+/// enough to be split into parallel chunks (GEMM tiles, image groups with partial sums, image planes);
+/// the first takes the flipped-forward input gradient, the second (strided) the im2col one, the third
+/// (two output channels) the direct forward and weight-gradient kernels.
 @Test func convolutionIsIndependentOfThreadCount() {
     let geometries = [
         ConvolutionGeometry(batch: 3, inputChannels: 16, outputChannels: 24, inputSize: [24, 24], kernelSize: [3, 3],
                             stride: [1, 1], padding: [1, 1], dilation: [1, 1]),
-        ConvolutionGeometry(batch: 1, inputChannels: 12, outputChannels: 12, groups: 3, inputSize: [6, 14, 14],
+        ConvolutionGeometry(batch: 2, inputChannels: 24, outputChannels: 24, groups: 3, inputSize: [6, 14, 14],
                             kernelSize: [3, 3, 3], stride: [1, 2, 1], padding: [1, 1, 2], dilation: [1, 1, 2],
                             paddingMode: .circular),
+        ConvolutionGeometry(batch: 4, inputChannels: 32, outputChannels: 2, inputSize: [32, 32], kernelSize: [3, 3],
+                            stride: [1, 1], padding: [1, 1], dilation: [1, 1]),
     ]
     for geometry in geometries {
         let (x, w, dy) = inputs(geometry, seed: 8)
@@ -226,9 +235,9 @@ func convolutionBackwardMatchesNaiveLoop(test: ConvolutionCase) {
 @Test func inputGradientRouteFollowsGeometry() {
     let flippedRoute = convolutionCases.filter { $0.geometry.inputGradientConvolution != nil }
     #expect(flippedRoute.count == 4)
-    let wide = convolutionCases.last!.geometry
+    let wide = convolutionCases[convolutionCases.count - 3].geometry
     #expect(wide.inputChannels == 8 && wide.inputGradientConvolution == nil)
-    var strided = convolutionCases[convolutionCases.count - 5].geometry
+    var strided = convolutionCases[convolutionCases.count - 7].geometry
     strided.stride = [2, 1]
     #expect(strided.inputGradientConvolution == nil)
 }

@@ -221,6 +221,7 @@ func gemmDoubleMatchesNaiveLoop(problem: GEMMProblem) {
     let problems = [
         GEMMProblem(m: 517, n: 389, k: 300, transposeB: true),
         GEMMProblem(m: 2000, n: 40, k: 100, accumulate: true),
+        GEMMProblem(m: 128, n: 2000, k: 100, transposeA: true),
     ]
     for problem in problems {
         var single = GEMMRun<Float>(problem, seed: 11)

@@ -12,8 +12,9 @@ final class Storage: @unchecked Sendable {
     private let tracker: MemoryTracker?
 
     init(dtype: DType, count: Int) {
-        byteCount = max(1, count * dtype.byteCount)
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        byteCount = BufferPool.roundedSize(max(1, count * dtype.byteCount))
+        pointer = BufferPool.take(byteCount: byteCount)
+            ?? UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
         switch dtype {
         case .float32: pointer.bindMemory(to: Float.self, capacity: count)
         case .float64: pointer.bindMemory(to: Double.self, capacity: count)
@@ -26,7 +27,7 @@ final class Storage: @unchecked Sendable {
     }
 
     deinit {
-        pointer.deallocate()
+        if !BufferPool.give(pointer, byteCount: byteCount) { pointer.deallocate() }
         StorageStatistics.released(byteCount)
         tracker?.released(byteCount)
     }

@@ -19,6 +19,59 @@ extension ConvolutionGeometry {
     }
 }
 
+/// Single precision: the route per pass. Few channels go to the direct kernels, the rest to an
+/// implicit GEMM with the 4 x 24 or 6 x 16 kernel, whichever wastes less on edges.
+enum FloatConvolution {
+    static func forward(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let layout = ConvolutionLayout(geometry)
+        if DirectConvolution.appliesToForward(layout) && geometry.outputElementCount > 0 && layout.columnRows > 0 {
+            DirectConvolution.forward(geometry, input: input, weight: weight, output: output)
+        } else if geometry.usesFourRowKernel.forward {
+            ConvolutionPass<Float4x24Kernel>.forward(geometry, input: input, weight: weight, output: output)
+        } else {
+            ConvolutionPass<Float6x16Kernel>.forward(geometry, input: input, weight: weight, output: output)
+        }
+    }
+
+    static func backwardInput(
+        _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>
+    ) {
+        if let flipped = geometry.inputGradientConvolution {
+            flippedWeight(geometry, weight).withUnsafeBufferPointer { weight in
+                forward(flipped, input: outputGradient, weight: weight.baseAddress!, output: inputGradient)
+            }
+        } else if geometry.usesFourRowKernel.backwardInput {
+            ConvolutionPass<Float4x24Kernel>.backwardInput(
+                geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+        } else {
+            ConvolutionPass<Float6x16Kernel>.backwardInput(
+                geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+        }
+    }
+
+    static func backwardWeight(
+        _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        weightGradient: UnsafeMutablePointer<Float>
+    ) {
+        let layout = ConvolutionLayout(geometry)
+        if DirectConvolution.appliesToWeightGradient(layout) && geometry.weightElementCount > 0
+            && layout.batch > 0 && layout.outputPlane > 0 {
+            DirectConvolution.backwardWeight(
+                geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+        } else if geometry.usesFourRowKernel.backwardWeight {
+            ConvolutionPass<Float4x24Kernel>.backwardWeight(
+                geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+        } else {
+            ConvolutionPass<Float6x16Kernel>.backwardWeight(
+                geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+        }
+    }
+}
+
 /// Forward convolution (no bias): `output = conv(input, weight)`.
 ///
 /// input N x C_in x S..., weight C_out x C_in/groups x K..., output N x C_out x O... (overwritten).
@@ -26,11 +79,7 @@ public func convolutionForward(
     _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     output: UnsafeMutablePointer<Float>
 ) {
-    if geometry.usesFourRowKernel.forward {
-        ConvolutionPass<Float4x24Kernel>.forward(geometry, input: input, weight: weight, output: output)
-    } else {
-        ConvolutionPass<Float6x16Kernel>.forward(geometry, input: input, weight: weight, output: output)
-    }
+    FloatConvolution.forward(geometry, input: input, weight: weight, output: output)
 }
 
 /// Input gradient, the adjoint of the forward map in its input: `inputGradient = convᵀ(outputGradient, weight)`.
@@ -40,21 +89,7 @@ public func convolutionBackwardInput(
     _ geometry: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     inputGradient: UnsafeMutablePointer<Float>
 ) {
-    if let flipped = geometry.inputGradientConvolution {
-        if flipped.usesFourRowKernel.forward {
-            ConvolutionPass<Float4x24Kernel>.backwardInputAsForward(
-                geometry, flipped: flipped, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
-        } else {
-            ConvolutionPass<Float6x16Kernel>.backwardInputAsForward(
-                geometry, flipped: flipped, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
-        }
-    } else if geometry.usesFourRowKernel.backwardInput {
-        ConvolutionPass<Float4x24Kernel>.backwardInput(
-            geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
-    } else {
-        ConvolutionPass<Float6x16Kernel>.backwardInput(
-            geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
-    }
+    FloatConvolution.backwardInput(geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
 }
 
 /// Weight gradient summed over the batch:
@@ -65,16 +100,11 @@ public func convolutionBackwardWeight(
     _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
     weightGradient: UnsafeMutablePointer<Float>
 ) {
-    if geometry.usesFourRowKernel.backwardWeight {
-        ConvolutionPass<Float4x24Kernel>.backwardWeight(
-            geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
-    } else {
-        ConvolutionPass<Float6x16Kernel>.backwardWeight(
-            geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
-    }
+    FloatConvolution.backwardWeight(
+        geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
 }
 
-/// Forward convolution in double precision; as the `Float` version.
+/// Forward convolution in double precision; as the `Float` version (always an implicit GEMM).
 public func convolutionForward(
     _ geometry: ConvolutionGeometry, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     output: UnsafeMutablePointer<Double>
@@ -88,8 +118,10 @@ public func convolutionBackwardInput(
     inputGradient: UnsafeMutablePointer<Double>
 ) {
     if let flipped = geometry.inputGradientConvolution {
-        ConvolutionPass<Double6x8Kernel>.backwardInputAsForward(
-            geometry, flipped: flipped, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+        flippedWeight(geometry, weight).withUnsafeBufferPointer { weight in
+            ConvolutionPass<Double6x8Kernel>.forward(
+                flipped, input: outputGradient, weight: weight.baseAddress!, output: inputGradient)
+        }
     } else {
         ConvolutionPass<Double6x8Kernel>.backwardInput(
             geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)

@@ -12,9 +12,9 @@
 extension ConvolutionGeometry {
     /// The forward convolution that computes this geometry's input gradient, or nil where the
     /// identity above does not apply (a stride above 1, zero padding wider than the dilated kernel,
-    /// circular padding that changes the size) or does not pay: with few input channels per group
-    /// the flipped convolution's GEMM has too few rows to fill a microkernel, and the im2col route
-    /// (`ConvolutionBackwardInput.swift`) is faster.
+    /// circular padding that changes the size) or does not pay: with few input channels per group the
+    /// flipped convolution's GEMM has too few rows to fill a microkernel (and a direct kernel would
+    /// first have to pad all of dY), so the im2col route (`ConvolutionBackwardInput.swift`) is faster.
     var inputGradientConvolution: ConvolutionGeometry? {
         guard stride.allSatisfy({ $0 == 1 }), inputChannels / groups >= 8 else { return nil }
         var flippedPadding: [Int] = []
@@ -33,30 +33,21 @@ extension ConvolutionGeometry {
     }
 }
 
-extension ConvolutionPass {
-    /// The input gradient of `geometry` as the forward pass of `flipped` (its `inputGradientConvolution`).
-    static func backwardInputAsForward(
-        _ geometry: ConvolutionGeometry, flipped: ConvolutionGeometry, outputGradient: UnsafePointer<Scalar>,
-        weight: UnsafePointer<Scalar>, inputGradient: UnsafeMutablePointer<Scalar>
-    ) {
-        let layout = ConvolutionLayout(geometry)
-        let (outputs, inputs, taps) = (layout.outputChannelsPerGroup, layout.inputChannelsPerGroup, layout.kernelVolume)
-        // w'[g·C_in/groups + c, o, κ'] = w[g·C_out/groups + o, c, K - 1 - κ'] (reversing the flattened
-        // tap index reverses every spatial axis).
-        let flippedWeight = [Scalar](unsafeUninitializedCapacity: geometry.weightElementCount) { buffer, count in
-            for group in 0..<layout.groups {
-                for c in 0..<inputs {
-                    for o in 0..<outputs {
-                        let source = weight + ((group * outputs + o) * inputs + c) * taps
-                        let target = buffer.baseAddress! + ((group * inputs + c) * outputs + o) * taps
-                        for tap in 0..<taps { target[tap] = source[taps - 1 - tap] }
-                    }
+/// The weight of the flipped convolution: w'[g·C_in/groups + c, o, κ'] = w[g·C_out/groups + o, c, K - 1 - κ']
+/// (reversing the flattened tap index reverses every spatial axis).
+func flippedWeight<Scalar>(_ geometry: ConvolutionGeometry, _ weight: UnsafePointer<Scalar>) -> [Scalar] {
+    let layout = ConvolutionLayout(geometry)
+    let (outputs, inputs, taps) = (layout.outputChannelsPerGroup, layout.inputChannelsPerGroup, layout.kernelVolume)
+    return [Scalar](unsafeUninitializedCapacity: geometry.weightElementCount) { buffer, count in
+        for group in 0..<layout.groups {
+            for c in 0..<inputs {
+                for o in 0..<outputs {
+                    let source = weight + ((group * outputs + o) * inputs + c) * taps
+                    let target = buffer.baseAddress! + ((group * inputs + c) * outputs + o) * taps
+                    for tap in 0..<taps { target[tap] = source[taps - 1 - tap] }
                 }
             }
-            count = geometry.weightElementCount
         }
-        flippedWeight.withUnsafeBufferPointer { flippedWeight in
-            forward(flipped, input: outputGradient, weight: flippedWeight.baseAddress!, output: inputGradient)
-        }
+        count = geometry.weightElementCount
     }
 }

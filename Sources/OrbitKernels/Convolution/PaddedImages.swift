@@ -57,14 +57,14 @@ struct PaddingTables {
         for sourceDepth in depth {
             for sourceHeight in height {
                 if sourceDepth < 0 || sourceHeight < 0 {
-                    row.update(repeating: 0, count: paddedWidth)
+                    for position in 0..<paddedWidth { row[position] = 0 }
                 } else {
                     let sourceRow = source + (sourceDepth * inputHeight + sourceHeight) * inputWidth
                     // Border by table (zeros or wrapped values), interior as one contiguous copy.
                     for position in 0..<leftPadding {
                         row[position] = width[position] < 0 ? 0 : sourceRow[width[position]]
                     }
-                    (row + leftPadding).update(from: sourceRow, count: inputWidth)
+                    copyElements(from: sourceRow, to: row + leftPadding, count: inputWidth)
                     for position in (leftPadding + inputWidth)..<paddedWidth {
                         row[position] = width[position] < 0 ? 0 : sourceRow[width[position]]
                     }
@@ -89,7 +89,8 @@ struct PaddingTables {
                 for h in 0..<inputHeight {
                     let paddedRow = source
                         + ((d + layout.padding[0]) * layout.paddedSize[1] + h + layout.padding[1]) * paddedWidth
-                    (target + (d * inputHeight + h) * inputWidth).update(from: paddedRow + leftPadding, count: inputWidth)
+                    copyElements(
+                        from: paddedRow + leftPadding, to: target + (d * inputHeight + h) * inputWidth, count: inputWidth)
                 }
             }
             return

@@ -50,7 +50,7 @@ struct StridedLeftOperand<Kernel: GEMMKernel>: GEMMLeftOperand {
             if columnStride == 1 {
                 // Row-major A: each panel row is one contiguous copy.
                 for i in 0..<validRows {
-                    (panel + i * panelStride).update(from: origin + i * rowStride, count: depth.count)
+                    copyElements(from: origin + i * rowStride, to: panel + i * panelStride, count: depth.count)
                 }
             } else {
                 // Depth-outer, so a transposed A (unit row stride) is read in order.
@@ -138,4 +138,12 @@ struct StridedOutput<Scalar: BinaryFloatingPoint>: GEMMOutput {
         base + (row - firstRow) * rowStride + (column - firstColumn)
     }
     func contiguousColumns(from column: Int) -> Int { Int.max }
+}
+
+/// Copies `count` elements between buffers that do not overlap, as an inline (vectorised) loop: the
+/// rows copied here are short (tens to hundreds of elements), where a call to memmove per row costs
+/// as much as the copy.
+@inline(__always)
+func copyElements<Scalar>(from source: UnsafePointer<Scalar>, to target: UnsafeMutablePointer<Scalar>, count: Int) {
+    for index in 0..<count { target[index] = source[index] }
 }
