@@ -55,6 +55,10 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(
+            name: "EquivarianceReport",
+            dependencies: ["Orbit", "OrbitNN"],
+            path: "Sources/Examples/EquivarianceReport"),
+        .executableTarget(
             name: "OrbitTrain",
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
         .executableTarget(
