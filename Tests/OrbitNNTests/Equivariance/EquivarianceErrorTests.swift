@@ -72,3 +72,22 @@ final class ExpandedConvolution<G: PlanarGroup>: EquivariantLayer {
 extension Double {
     var exponential: Double { Foundation.exp(self) }
 }
+
+@Test func mixedFieldTypesExpandToEquivariantFilters() {
+    let d4 = DihedralGroup(order: 4)
+    let (regular, trivial) = (d4.regularRepresentation, d4.trivialRepresentation)
+    let vector = d4.irreducibleRepresentation(reflectionFrequency: 1, frequency: 1)
+    let sign = d4.irreducibleRepresentation(reflectionFrequency: 1, frequency: 0)
+    let inputType = FieldType(group: d4, representations: [regular, vector, trivial, vector])
+    let outputType = FieldType(group: d4, representations: [trivial, regular, sign, trivial])
+    let expansion = SteerableFilterExpansion(inputType: inputType, outputType: outputType, kernelSize: 3)
+    let perPair = inputType.representations.flatMap { input in outputType.representations.map { output in
+        SteerableKernelBasis(group: d4, input: input, output: output, kernelSize: 3).count } }
+    #expect(expansion.coefficientCount == perPair.reduce(0, +) && expansion.blocks.count == 9)
+    let coefficients = randomTensor([expansion.coefficientCount], seed: 48)
+    let filter = expansion.filter(coefficients)
+    #expect(filter.shape == [outputType.channels, inputType.channels, 3, 3])
+    let errors = equivarianceErrors(of: { conv2d($0, filter, padding: 1) }, input: randomTensor([1, inputType.channels, 7, 7], seed: 49),
+                                    inputType: inputType, outputType: outputType, elements: d4.elements)
+    #expect(errors.allSatisfy { $0.error < 1e-12 }, "\(errors)")
+}
