@@ -79,11 +79,11 @@ struct DenseMatrix: Equatable, Sendable {
         let n = rows
         for _ in 0..<100 {
             var offDiagonal = 0.0
-            for p in 0..<n { for q in (p + 1)..<max(n, p + 1) { offDiagonal += a[p, q] * a[p, q] } }
+            for p in 0..<n { for q in (p + 1)..<n { offDiagonal += a[p, q] * a[p, q] } }
             let scale = a.values.reduce(0) { $0 + $1 * $1 }
             if offDiagonal <= 1e-32 * max(scale, 1e-300) { break }
             for p in 0..<n {
-                for q in (p + 1)..<max(n, p + 1) where a[p, q] != 0 {
+                for q in (p + 1)..<n where a[p, q] != 0 {
                     // The rotation that zeroes a[p, q] (Golub & Van Loan, Algorithm 8.4.1).
                     let tau = (a[q, q] - a[p, p]) / (2 * a[p, q])
                     let t = (tau >= 0 ? 1.0 : -1.0) / (abs(tau) + (1 + tau * tau).squareRoot())
