@@ -63,7 +63,7 @@ let package = Package(
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
         .executableTarget(
             name: "OrbitBenchmarks",
-            dependencies: ["Orbit", "OrbitKernels"],
+            dependencies: ["Orbit", "OrbitKernels", "OrbitNN"],
             path: "Benchmarks/OrbitBenchmarks"),
     ]
 )

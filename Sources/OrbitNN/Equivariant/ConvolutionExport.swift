@@ -31,4 +31,3 @@ extension ExportableConvolution {
 
 extension LiftingConvolution: ExportableConvolution {}
 extension GroupConvolution: ExportableConvolution {}
-extension SteerableConvolution: ExportableConvolution {}

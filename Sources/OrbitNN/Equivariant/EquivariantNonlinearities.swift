@@ -7,7 +7,7 @@ import Orbit
 ///
 /// Shapes: [N, channels, H, W] -> same. Use it on non-regular fields (irreps), where a pointwise ReLU
 /// would break equivariance.
-public final class NormNonlinearity<G: PlanarGroup>: Layer {
+public final class NormNonlinearity<G: PlanarGroup>: EquivariantLayer {
     public let inputType: FieldType<G>
     public var outputType: FieldType<G> { inputType }
     public let bias: Parameter
@@ -32,7 +32,7 @@ public final class NormNonlinearity<G: PlanarGroup>: Layer {
 /// any field type stays equivariant.
 ///
 /// Shapes: [N, n + Σ dims, H, W] -> [N, Σ dims, H, W]; input type = n trivial fields then `gatedType`.
-public final class GatedNonlinearity<G: PlanarGroup>: Layer {
+public final class GatedNonlinearity<G: PlanarGroup>: EquivariantLayer {
     public let inputType: FieldType<G>
     public let outputType: FieldType<G>
     let membership: Tensor

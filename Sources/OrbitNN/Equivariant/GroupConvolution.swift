@@ -11,7 +11,7 @@ import Orbit
 /// quarter turns and flips with an odd kernel and symmetric padding; for other angles the filter is
 /// rotated bilinearly and equivariance is approximate. Initialization: PyTorch's default for the weight
 /// (fan-in inputChannels·k²).
-public final class LiftingConvolution<G: FiniteGroup & PlanarGroup>: Layer {
+public final class LiftingConvolution<G: FiniteGroup & PlanarGroup>: EquivariantLayer {
     public let inputType: FieldType<G>
     public let outputType: FieldType<G>
     public let weight: Parameter
@@ -53,7 +53,7 @@ public final class LiftingConvolution<G: FiniteGroup & PlanarGroup>: Layer {
 /// [outputFields, inputFields, |G|, k, k]: for each output element g the filter is moved spatially by g
 /// and along its input group axis by h ↦ g⁻¹h, then everything is one `conv2d`. Bias [outputFields]
 /// shared over the group axis. Initialization: PyTorch's default with fan-in inputFields·|G|·k².
-public final class GroupConvolution<G: FiniteGroup & PlanarGroup>: Layer {
+public final class GroupConvolution<G: FiniteGroup & PlanarGroup>: EquivariantLayer {
     public let inputType: FieldType<G>
     public let outputType: FieldType<G>
     public let weight: Parameter

@@ -3,7 +3,7 @@ import Orbit
 /// Pools each regular field over its group axis, giving one invariant (trivial) channel per field:
 /// [N, F·|G|, H, W] -> [N, F, H, W], by maximum or mean (Cohen and Welling 2016, section 6.3).
 /// Rotating the input rotates the output plane and leaves the channel unchanged.
-public final class GroupPooling<G: FiniteGroup & PlanarGroup>: Layer {
+public final class GroupPooling<G: FiniteGroup & PlanarGroup>: EquivariantLayer {
     public enum Reduction: Sendable { case maximum, mean }
 
     public let inputType: FieldType<G>
@@ -27,7 +27,7 @@ public final class GroupPooling<G: FiniteGroup & PlanarGroup>: Layer {
 /// The norm of every field, an invariant: [N, channels, H, W] -> [N, fields, H, W], ‖v‖ = √(Σ v² + ε)
 /// over each field's channels (ε = 1e-12 keeps the gradient finite at zero). Works for any orthogonal
 /// representation, since ‖ρ(g)v‖ = ‖v‖.
-public final class NormPooling<G: PlanarGroup>: Layer {
+public final class NormPooling<G: PlanarGroup>: EquivariantLayer {
     public let inputType: FieldType<G>
     public let outputType: FieldType<G>
     let fieldSums: Tensor

@@ -6,15 +6,7 @@ import _OrbitTestSupport
 func layerEquivarianceErrors<G: PlanarGroup>(_ function: (Tensor) -> Tensor, input x: Tensor,
                                              inputType: FieldType<G>, outputType: FieldType<G>,
                                              elements: [G.Element]) -> [Double] {
-    let output = function(x)
-    return elements.map { g in
-        relativeError(function(inputType.transform(x, by: g)).doubles, outputType.transform(output, by: g).doubles)
-    }
-}
-
-/// The elements of a finite planar group that act exactly on the pixel grid (quarter turns, flips).
-func gridExactElements<G: FiniteGroup & PlanarGroup>(_ group: G) -> [G.Element] {
-    group.elements.filter { group.planarAction(of: $0).isExactOnGrid }
+    equivarianceErrors(of: function, input: x, inputType: inputType, outputType: outputType, elements: elements).map(\.error)
 }
 
 /// Quarter turns (and, with reflections, flipped quarter turns) of SO(2) or O(2).
