@@ -55,11 +55,15 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(
+            name: "EquivarianceReport",
+            dependencies: ["Orbit", "OrbitNN"],
+            path: "Sources/Examples/EquivarianceReport"),
+        .executableTarget(
             name: "OrbitTrain",
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
         .executableTarget(
             name: "OrbitBenchmarks",
-            dependencies: ["Orbit", "OrbitKernels"],
+            dependencies: ["Orbit", "OrbitKernels", "OrbitNN"],
             path: "Benchmarks/OrbitBenchmarks"),
     ]
 )

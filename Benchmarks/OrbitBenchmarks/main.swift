@@ -17,7 +17,7 @@ if isDebugBuild() {
     exit(2)
 }
 
-let allCases: [BenchmarkCase] = gemmCases() + convolutionCases() + tensorCases()
+let allCases: [BenchmarkCase] = gemmCases() + convolutionCases() + tensorCases() + equivariantCases()
 let wanted = Set(CommandLine.arguments.dropFirst())
 let unknown = wanted.subtracting(allCases.map(\.name))
 if !unknown.isEmpty {

@@ -46,6 +46,29 @@ public struct GradientCheck: CustomStringConvertible {
         worstEntry = failed ? GradientCheck.worstEntry(function, inputs, cotangent, gradients, step) : nil
     }
 
+    /// Checks the gradient of `function` with respect to `parameters` (float64) by the same directional
+    /// identity: reverse mode through `valueAndGradient(of:)`, central differences by moving every
+    /// parameter along its direction. The parameters are restored afterwards.
+    public init(parameters: [Parameter], seed: UInt64 = 1, tolerance: Double = 1e-6, step: Double = 1e-5,
+                _ function: @escaping () -> Tensor) {
+        precondition(parameters.allSatisfy { $0.dtype == .float64 }, "gradient checks run in float64")
+        var generator = RandomGenerator(seed: seed)
+        let original = parameters.map(\.value)
+        let output = function()
+        let cotangent = Tensor.randomNormal(output.shape, dtype: .float64, using: &generator)
+        let directions = parameters.map { Tensor.randomNormal($0.shape, dtype: .float64, using: &generator) }
+        let gradients = valueAndGradient(of: parameters, seed: cotangent, function).gradients
+        reverseMode = zip(directions, parameters).map { dot($0, gradients[$1]) }.reduce(0, +)
+        func shifted(_ sign: Double) -> Tensor {
+            for (parameter, (value, direction)) in zip(parameters, zip(original, directions)) { parameter.value = value + direction * (sign * step) }
+            return function()
+        }
+        finiteDifference = dot((shifted(1) - shifted(-1)) / (2 * step), cotangent)
+        for (parameter, value) in zip(parameters, original) { parameter.value = value }
+        self.tolerance = tolerance
+        worstEntry = nil
+    }
+
     /// Checks a linear `function` by the exact adjoint identity ⟨f(u), v⟩ = ⟨u, fᵀv⟩ (STYLE T3): no finite
     /// differences, so the tolerance can sit at rounding level.
     public init(linear function: @escaping ([Tensor]) -> Tensor, shapes: [[Int]], seed: UInt64 = 1,
