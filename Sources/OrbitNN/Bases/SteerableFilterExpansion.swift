@@ -57,15 +57,25 @@ public struct SteerableFilterExpansion<G: PlanarGroup>: Sendable {
     public func filter(_ coefficients: Tensor) -> Tensor {
         requireArgument(coefficients.shape == [coefficientCount], "SteerableFilterExpansion.filter",
                         "coefficients must be [\(coefficientCount)], got \(coefficients.shape)")
+        return assembled(dtype: coefficients.dtype) { block in
+            let shape = [block.outputFields.count, block.inputFields.count, block.basis.count]
+            return block.basis.expand(coefficients.slice(axis: 0, block.coefficients).reshaped(shape))
+        }
+    }
+
+    /// The blocks' filters, each [blockOutputFields·dimOut, blockInputFields·dimIn, k, k] from
+    /// `expandBlock` (zeros for a block without coefficients), concatenated and gathered back into
+    /// field order: [outputType.channels, inputType.channels, k, k].
+    func assembled(dtype: DType, _ expandBlock: (Block) -> Tensor) -> Tensor {
         let inputKindCount = blocks.count / max(1, Set(blocks.map(\.outputFields)).count)
         var rows: [Tensor] = []
         for start in stride(from: 0, to: blocks.count, by: inputKindCount) {
             let row = blocks[start..<(start + inputKindCount)].map { block -> Tensor in
-                let (o, i) = (block.outputFields.count, block.inputFields.count)
-                let shape = [o, i, block.basis.count]
-                let blockCoefficients = block.coefficients.isEmpty ? Tensor.zeros(shape, dtype: coefficients.dtype)
-                    : coefficients.slice(axis: 0, block.coefficients).reshaped(shape)
-                return block.basis.expand(blockCoefficients)
+                guard !block.coefficients.isEmpty else {
+                    let (dOut, dIn) = (block.basis.outputRepresentation.dimension, block.basis.inputRepresentation.dimension)
+                    return Tensor.zeros([block.outputFields.count * dOut, block.inputFields.count * dIn, kernelSize, kernelSize], dtype: dtype)
+                }
+                return expandBlock(block)
             }
             rows.append(row.count == 1 ? row[0] : concatenate(row, axis: 1))
         }
