@@ -59,6 +59,10 @@ let package = Package(
             dependencies: ["Orbit", "OrbitNN"],
             path: "Sources/Examples/EquivarianceReport"),
         .executableTarget(
+            name: "SmokeData",
+            dependencies: ["Orbit", "OrbitDatasets", "OrbitCommandLine"],
+            path: "Sources/Examples/SmokeData"),
+        .executableTarget(
             name: "OrbitTrain",
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
         .executableTarget(
