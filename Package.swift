@@ -63,7 +63,7 @@ let package = Package(
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
         .executableTarget(
             name: "OrbitBenchmarks",
-            dependencies: ["Orbit", "OrbitKernels", "OrbitNN"],
+            dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitOptimizers"],
             path: "Benchmarks/OrbitBenchmarks"),
     ]
 )

@@ -6,6 +6,9 @@ struct BenchmarkCase {
     let name: String
     /// Floating-point operations of one call (the formula is documented where the case is defined).
     let flops: Double
+    /// Long cases (seconds per call) run only when named on the command line, with one warm-up call
+    /// and three timed calls.
+    var isLong = false
     let prepare: () -> Prepared
 
     struct Prepared {
@@ -13,6 +16,8 @@ struct BenchmarkCase {
         let run: () -> Void
         /// Runs after timing; returns nil when the result matches the reference, or what went wrong.
         let verify: () -> String?
+        /// Extra integer fields for the JSON line (e.g. peak memory in bytes).
+        var extra: () -> [String: Int] = { [:] }
     }
 }
 
@@ -26,8 +31,8 @@ enum BlackHole {
 
 /// Median wall-clock seconds of one call: two warm-up calls, then at least `minimumRepetitions`
 /// calls and at least `minimumSeconds` of timing (the same protocol as ../shared/bench/torch_bench.py).
-func medianSeconds(_ run: () -> Void, minimumRepetitions: Int = 5, minimumSeconds: Double = 1.0) -> Double {
-    run(); run()
+func medianSeconds(_ run: () -> Void, warmUps: Int = 2, minimumRepetitions: Int = 5, minimumSeconds: Double = 1.0) -> Double {
+    for _ in 0..<warmUps { run() }
     var times: [Double] = []
     let start = DispatchTime.now().uptimeNanoseconds
     while times.count < minimumRepetitions

@@ -17,7 +17,7 @@ if isDebugBuild() {
     exit(2)
 }
 
-let allCases: [BenchmarkCase] = gemmCases() + convolutionCases() + tensorCases() + equivariantCases()
+let allCases: [BenchmarkCase] = gemmCases() + convolutionCases() + tensorCases() + equivariantCases() + flowCases()
 let wanted = Set(CommandLine.arguments.dropFirst())
 let unknown = wanted.subtracting(allCases.map(\.name))
 if !unknown.isEmpty {
@@ -26,16 +26,19 @@ if !unknown.isEmpty {
 }
 
 var failures = 0
-for benchmark in allCases where wanted.isEmpty || wanted.contains(benchmark.name) {
+for benchmark in allCases where wanted.contains(benchmark.name) || (wanted.isEmpty && !benchmark.isLong) {
     let prepared = benchmark.prepare()
-    let seconds = medianSeconds(prepared.run)
+    let seconds = benchmark.isLong
+        ? medianSeconds(prepared.run, warmUps: 1, minimumRepetitions: 3, minimumSeconds: 0)
+        : medianSeconds(prepared.run)
     if let problem = prepared.verify() {
         FileHandle.standardError.write(Data("\(benchmark.name): WRONG RESULT: \(problem)\n".utf8))
         failures += 1
         continue
     }
     let gflops = benchmark.flops / seconds / 1e9
-    let line = "{\"name\": \"\(benchmark.name)\", \"seconds\": \(seconds), \"gflops\": \(gflops), \"impl\": \"orbit\"}\n"
+    let extra = prepared.extra().sorted { $0.key < $1.key }.map { ", \"\($0.key)\": \($0.value)" }.joined()
+    let line = "{\"name\": \"\(benchmark.name)\", \"seconds\": \(seconds), \"gflops\": \(gflops), \"impl\": \"orbit\"\(extra)}\n"
     FileHandle.standardOutput.write(Data(line.utf8))
 }
 exit(failures == 0 ? 0 : 1)

@@ -89,10 +89,12 @@ final class Trainer {
                 try saveCheckpoint()
                 return false
             }
-            model.reseedDropout(stepSeed(epoch: position.epoch, batch: position.batch))
+            let seed = stepSeed(epoch: position.epoch, batch: position.batch)
+            model.reseedDropout(seed)
+            let images = options.augmentShift > 0 ? shifted(batch.inputs, seed: seed) : batch.inputs
             let parameters = model.parameters
             let (loss, gradients) = valueAndGradient(of: parameters) {
-                crossEntropy(model(batch.inputs), labels: batch.labels)
+                crossEntropy(model(images), labels: batch.labels)
             }
             optimizer.update(parameters, with: gradients)
             position.batch += 1
@@ -116,6 +118,18 @@ final class Trainer {
             correct += Int((logits.argmax(axis: 1) .== batch.labels).converted(to: .float64).sum().item)
         }
         return (lossSum / Double(testSet.count), Double(correct) / Double(testSet.count))
+    }
+
+    /// Each image moved by a random (dy, dx) in [-augmentShift, augmentShift]², wrapping around (MNIST
+    /// digits have a 4-pixel empty margin, so nothing of the digit wraps for shifts up to 4).
+    private func shifted(_ images: Tensor, seed: UInt64) -> Tensor {
+        var generator = RandomGenerator(seed: seed ^ 0x5348_4946_5453_4545)
+        let range = UInt64(2 * options.augmentShift + 1)
+        let moved = (0..<images.shape[0]).map { index in
+            let shift = [Int(generator.next() % range) - options.augmentShift, Int(generator.next() % range) - options.augmentShift]
+            return images.slice(axis: 0, index..<(index + 1)).rolled(shifts: shift, axes: [2, 3])
+        }
+        return concatenate(moved, axis: 0)
     }
 
     private func stepSeed(epoch: Int, batch: Int) -> UInt64 {

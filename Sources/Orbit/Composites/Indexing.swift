@@ -75,11 +75,12 @@ extension Tensor {
         return gatherAxes(maps, "pad")
     }
 
-    /// The entries `indices` along `axis`, in that order (PyTorch `index_select`).
+    /// The entries `indices` along `axis`, in that order (PyTorch `index_select`); an index of -1 gives
+    /// a slice of zeros (a neighbour outside the range, for example).
     public func indexSelect(axis: Int, _ indices: [Int]) -> Tensor {
         let axis = Shape.normalize(axis: axis, rank: rank, operation: "indexSelect")
-        check(indices.allSatisfy { $0 >= 0 && $0 < shape[axis] }, "indexSelect",
-              "indices \(indices) fall outside 0..<\(shape[axis]) along axis \(axis) of shape \(shape)")
+        check(indices.allSatisfy { $0 >= -1 && $0 < shape[axis] }, "indexSelect",
+              "indices \(indices) fall outside 0..<\(shape[axis]) (or -1 for zeros) along axis \(axis) of shape \(shape)")
         return gatherAxes(map(axis, indices), "indexSelect")
     }
 

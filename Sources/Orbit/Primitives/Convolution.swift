@@ -17,25 +17,34 @@ public struct PerAxis: ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, S
 /// 2-D cross-correlation (PyTorch `conv2d` without bias): input [N, C, H, W], weight [O, C/groups, kH, kW]
 /// -> [N, O, H', W'] with H' = (H + 2p - d(kH - 1) - 1)/s + 1. `paddingMode` .zeros or .circular (torus).
 /// Pullback: ḡ ⋆ᵀ w to the input and x ⋆ ḡ to the weight (the two backward convolution kernels).
+///
+/// `inputShifts` rolls image n by `inputShifts[n % inputShifts.count]` = [dy, dx] before the
+/// convolution (content moves by +shift, as `rolled`): conv2d(x, w, inputShifts: s) equals conv2d of the
+/// rolled images, but the roll is folded into the padding the kernel does anyway, so it is free and saves
+/// no extra tensor. A flow-equivariant RNN moves each velocity's hidden state this way.
 public func conv2d(_ input: Tensor, _ weight: Tensor, stride: PerAxis = 1, padding: PerAxis = 0,
-                   dilation: PerAxis = 1, groups: Int = 1, paddingMode: PaddingMode = .zeros) -> Tensor {
+                   dilation: PerAxis = 1, groups: Int = 1, paddingMode: PaddingMode = .zeros,
+                   inputShifts: [[Int]] = []) -> Tensor {
     convolution(input, weight, spatialRank: 2, stride: stride, padding: padding, dilation: dilation,
-                groups: groups, paddingMode: paddingMode, "conv2d")
+                groups: groups, paddingMode: paddingMode, inputShifts: inputShifts, "conv2d")
 }
 
 /// 3-D cross-correlation: input [N, C, D, H, W], weight [O, C/groups, kD, kH, kW] (PyTorch `conv3d`
 /// without bias). Used for the flow convolution that mixes velocities and the 3D-CNN baseline.
 public func conv3d(_ input: Tensor, _ weight: Tensor, stride: PerAxis = 1, padding: PerAxis = 0,
-                   dilation: PerAxis = 1, groups: Int = 1, paddingMode: PaddingMode = .zeros) -> Tensor {
+                   dilation: PerAxis = 1, groups: Int = 1, paddingMode: PaddingMode = .zeros,
+                   inputShifts: [[Int]] = []) -> Tensor {
     convolution(input, weight, spatialRank: 3, stride: stride, padding: padding, dilation: dilation,
-                groups: groups, paddingMode: paddingMode, "conv3d")
+                groups: groups, paddingMode: paddingMode, inputShifts: inputShifts, "conv3d")
 }
 
 /// The convolution primitive for any spatial rank.
 func convolution(_ input: Tensor, _ weight: Tensor, spatialRank: Int, stride: PerAxis, padding: PerAxis,
-                 dilation: PerAxis, groups: Int, paddingMode: PaddingMode, _ name: String) -> Tensor {
+                 dilation: PerAxis, groups: Int, paddingMode: PaddingMode, inputShifts: [[Int]], _ name: String) -> Tensor {
+    check(inputShifts.allSatisfy { $0.count == spatialRank }, name,
+          "each input shift needs \(spatialRank) values (one per spatial axis), got \(inputShifts)")
     let geometry = convolutionGeometry(input, weight, spatialRank: spatialRank, stride: stride, padding: padding,
-                                       dilation: dilation, groups: groups, paddingMode: paddingMode, name)
+                                       dilation: dilation, groups: groups, paddingMode: paddingMode, inputShifts: inputShifts, name)
     let output = Tensor(uninitializedShape: [geometry.batch, geometry.outputChannels] + geometry.outputSize, dtype: input.dtype)
     switch input.dtype {
     case .float32: convolutionForward(geometry, input: input.pointer(Float.self), weight: weight.pointer(Float.self), output: output.pointer(Float.self))
@@ -68,7 +77,8 @@ func convolution(_ input: Tensor, _ weight: Tensor, spatialRank: Int, stride: Pe
 
 /// Validates a convolution's arguments and describes it for the kernels.
 private func convolutionGeometry(_ input: Tensor, _ weight: Tensor, spatialRank: Int, stride: PerAxis, padding: PerAxis,
-                                 dilation: PerAxis, groups: Int, paddingMode: PaddingMode, _ name: String) -> ConvolutionGeometry {
+                                 dilation: PerAxis, groups: Int, paddingMode: PaddingMode, inputShifts: [[Int]],
+                                 _ name: String) -> ConvolutionGeometry {
     checkFloatingPoint(input, name)
     checkSameDType(input, weight, name)
     let layout = spatialRank == 2 ? "[N, C, H, W]" : "[N, C, D, H, W]"
@@ -93,7 +103,7 @@ private func convolutionGeometry(_ input: Tensor, _ weight: Tensor, spatialRank:
     let geometry = ConvolutionGeometry(
         batch: input.shape[0], inputChannels: channels, outputChannels: outputChannels, groups: groups,
         inputSize: inputSize, kernelSize: kernelSize, stride: strides, padding: paddings, dilation: dilations,
-        paddingMode: paddingMode == .circular ? .circular : .zeros)
+        paddingMode: paddingMode == .circular ? .circular : .zeros, inputShifts: inputShifts)
     check(geometry.outputSize.allSatisfy { $0 >= 1 } && kernelSize.allSatisfy { $0 >= 1 }, name,
           "input \(input.shape) is smaller than the dilated kernel \(weight.shape) (padding \(paddings), dilation \(dilations)): output size \(geometry.outputSize)")
     return geometry

@@ -45,10 +45,11 @@ public func sigmoid(_ x: Tensor) -> Tensor {
     return record("sigmoid", inputs: [x], output: y) { g, _ in [binaryKernel(.sigmoidBackward, y, g, "sigmoid")] }
 }
 
-/// max(x, 0). Pullback: ḡ where x > 0, else 0 (subgradient 0 at x = 0, as PyTorch).
+/// max(x, 0). Pullback: ḡ where x > 0, else 0 (subgradient 0 at x = 0, as PyTorch). The mask is read
+/// from the output (y > 0 exactly where x > 0), so a network keeps only its activations for backward.
 public func relu(_ x: Tensor) -> Tensor {
     let y = unaryKernel(.relu, x, "relu")
-    return record("relu", inputs: [x], output: y) { g, _ in [binaryKernel(.reluBackward, x, g, "relu")] }
+    return record("relu", inputs: [x], output: y) { g, _ in [binaryKernel(.reluBackward, y, g, "relu")] }
 }
 
 /// x for x > 0, slope·x otherwise. Pullback: ḡ where x > 0, slope·ḡ otherwise (slope at x = 0).

@@ -57,7 +57,8 @@ struct BackwardInputPlan<Kernel: GEMMKernel> {
     /// Output pixels per GEMM call: the dcol tile (channels·ΠK x pixelBlock) stays in L2.
     let pixelBlock: Int
     let blocked: BlockedGEMM<Kernel>
-    let tables: PaddingTables
+    /// One per shift class; image n folds with `tables[n % tables.count]`.
+    let tables: [PaddingTables]
 
     init(_ layout: ConvolutionLayout) {
         self.layout = layout
@@ -70,7 +71,7 @@ struct BackwardInputPlan<Kernel: GEMMKernel> {
         pixelBlock = balancedBlockSize(layout.outputPlane, maximum: 128, multiple: Kernel.microColumns)
         blocked = BlockedGEMM<Kernel>(
             rows: blockChannels * layout.kernelVolume, columns: pixelBlock, depth: layout.outputChannelsPerGroup)
-        tables = PaddingTables(layout)
+        tables = PaddingTables.forEachShift(layout)
     }
 
     var chunkCount: Int { layout.batch * layout.groups * blocksPerGroup }
@@ -111,7 +112,7 @@ struct BackwardInputPlan<Kernel: GEMMKernel> {
         }
         let firstChannel = image * layout.inputChannels + group * layout.inputChannelsPerGroup + channels.lowerBound
         for channel in 0..<channels.count {
-            tables.foldPlane(
+            tables[image % tables.count].foldPlane(
                 layout, from: paddedGradient + channel * layout.paddedPlane,
                 into: inputGradient + (firstChannel + channel) * layout.inputPlane)
         }

@@ -33,11 +33,17 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     public var padding: [Int]
     public var dilation: [Int]
     public var paddingMode: PaddingMode
+    /// Cyclic shifts applied to the input images before padding: image n is rolled by
+    /// `inputShifts[n % inputShifts.count]` (one shift per spatial axis; content moves by +shift, as
+    /// `Tensor.rolled`). Empty: no shift. The shift lives in the padding tables every pass already
+    /// builds, so it costs nothing: this is how a flow-equivariant RNN moves each velocity's hidden
+    /// state before its convolution.
+    public var inputShifts: [[Int]]
 
     public init(
         batch: Int, inputChannels: Int, outputChannels: Int, groups: Int = 1,
         inputSize: [Int], kernelSize: [Int], stride: [Int], padding: [Int], dilation: [Int],
-        paddingMode: PaddingMode = .zeros
+        paddingMode: PaddingMode = .zeros, inputShifts: [[Int]] = []
     ) {
         self.batch = batch
         self.inputChannels = inputChannels
@@ -49,6 +55,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
         self.padding = padding
         self.dilation = dilation
         self.paddingMode = paddingMode
+        self.inputShifts = inputShifts
     }
 
     /// Spatial output size per axis: `(in + 2·padding - dilation·(kernel - 1) - 1) / stride + 1`.

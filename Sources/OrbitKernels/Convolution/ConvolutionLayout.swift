@@ -24,6 +24,9 @@ struct ConvolutionLayout {
     let dilation: [Int]
     let paddedSize: [Int]
     let circular: Bool
+    /// Per shift class (image n uses class n % count), the cyclic shift per axis (D, H, W); [[0, 0, 0]]
+    /// when the geometry has none.
+    let shifts: [[Int]]
 
     init(_ geometry: ConvolutionGeometry) {
         let missing = 3 - geometry.inputSize.count
@@ -44,6 +47,7 @@ struct ConvolutionLayout {
         dilation = normalised(geometry.dilation, filler: 1)
         paddedSize = (0..<3).map { inputSize[$0] + 2 * padding[$0] }
         circular = geometry.paddingMode == .circular
+        shifts = geometry.inputShifts.isEmpty ? [[0, 0, 0]] : geometry.inputShifts.map { normalised($0, filler: 0) }
     }
 
     var inputChannels: Int { inputChannelsPerGroup * groups }
@@ -78,15 +82,14 @@ struct ConvolutionLayout {
         return offsets
     }
 
-    /// Source index along `axis` of padded coordinate `position`, or nil for a zero-padding position.
-    /// Circular padding wraps with a true modulo, so any padding up to the input size is exact.
-    func sourceIndex(axis: Int, position: Int) -> Int? {
+    /// Source index along `axis` of padded coordinate `position` for an input rolled by `shift`, or nil
+    /// for a zero-padding position. Circular padding wraps with a true modulo, so any padding up to the
+    /// input size is exact; the roll wraps inside the image in both modes.
+    func sourceIndex(axis: Int, position: Int, shift: Int) -> Int? {
         let index = position - padding[axis]
-        if circular {
-            let size = inputSize[axis]
-            return ((index % size) + size) % size
-        }
-        return (0..<inputSize[axis]).contains(index) ? index : nil
+        let size = inputSize[axis]
+        guard circular || (0..<size).contains(index) else { return nil }
+        return (((index - shift) % size) + size) % size
     }
 }
 

@@ -17,6 +17,9 @@ extension ConvolutionGeometry {
     /// first have to pad all of dY), so the im2col route (`ConvolutionBackwardInput.swift`) is faster.
     var inputGradientConvolution: ConvolutionGeometry? {
         guard stride.allSatisfy({ $0 == 1 }), inputChannels / groups >= 8 else { return nil }
+        // A shifted input: dx = roll₋ₛ(flipped conv of dy), and a roll commutes with a circular
+        // convolution, so dy is rolled by -s instead. Zero padding does not commute with the roll.
+        guard inputShifts.isEmpty || paddingMode == .circular else { return nil }
         var flippedPadding: [Int] = []
         for axis in inputSize.indices {
             let extent = dilation[axis] * (kernelSize[axis] - 1)
@@ -29,7 +32,7 @@ extension ConvolutionGeometry {
         return ConvolutionGeometry(
             batch: batch, inputChannels: outputChannels, outputChannels: inputChannels, groups: groups,
             inputSize: outputSize, kernelSize: kernelSize, stride: stride, padding: flippedPadding,
-            dilation: dilation, paddingMode: paddingMode)
+            dilation: dilation, paddingMode: paddingMode, inputShifts: inputShifts.map { $0.map { -$0 } })
     }
 }
 

@@ -20,11 +20,11 @@ struct PaddedImages {
         (padded + layout.batch * imageStride).update(repeating: 0, count: PaddedImages.slack)
         let planes = layout.batch * layout.inputChannels
         let layout = layout
-        let tables = PaddingTables(layout)
+        let tables = PaddingTables.forEachShift(layout)
         let grain = Parallel.grain(costPerElement: layout.paddedPlane, work: 1 << 16)
         Parallel.forEachRange(planes, grain: grain) { range in
             for plane in range {
-                tables.padPlane(
+                tables[(plane / layout.inputChannels) % tables.count].padPlane(
                     layout, from: input + plane * layout.inputPlane, into: padded + plane * layout.paddedPlane)
             }
         }
@@ -33,17 +33,34 @@ struct PaddedImages {
 }
 
 /// Per-axis maps from padded coordinate to input coordinate (-1 for a zero position), built once
-/// per call with the layout's true-modulo wrapping.
+/// per call with the layout's true-modulo wrapping and one input shift. A padded row is copied as a
+/// few runs: the width map cut into pieces that read consecutive input (or zeros).
 struct PaddingTables {
     let depth: [Int], height: [Int], width: [Int]
+    /// The width map as runs: `count` padded positions from `target` read input from `source` on (-1: zeros).
+    let widthRuns: [(target: Int, source: Int, count: Int)]
 
-    init(_ layout: ConvolutionLayout) {
+    init(_ layout: ConvolutionLayout, shift: [Int]) {
         func table(_ axis: Int) -> [Int] {
-            (0..<layout.paddedSize[axis]).map { layout.sourceIndex(axis: axis, position: $0) ?? -1 }
+            (0..<layout.paddedSize[axis]).map { layout.sourceIndex(axis: axis, position: $0, shift: shift[axis]) ?? -1 }
         }
         depth = table(0)
         height = table(1)
         width = table(2)
+        var runs: [(target: Int, source: Int, count: Int)] = []
+        for (position, source) in width.enumerated() {
+            if let last = runs.last, (last.source < 0 && source < 0) || (last.source >= 0 && source == last.source + last.count) {
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((position, source, 1))
+            }
+        }
+        widthRuns = runs
+    }
+
+    /// One table per shift class of the layout.
+    static func forEachShift(_ layout: ConvolutionLayout) -> [PaddingTables] {
+        layout.shifts.map { PaddingTables(layout, shift: $0) }
     }
 
     /// One channel plane: input D x H x W at `source` into padded Dp x Hp x Wp at `target`.
@@ -52,7 +69,6 @@ struct PaddingTables {
     ) {
         let (inputHeight, inputWidth) = (layout.inputSize[1], layout.inputSize[2])
         let paddedWidth = layout.paddedSize[2]
-        let leftPadding = layout.padding[2]
         var row = target
         for sourceDepth in depth {
             for sourceHeight in height {
@@ -60,13 +76,12 @@ struct PaddingTables {
                     for position in 0..<paddedWidth { row[position] = 0 }
                 } else {
                     let sourceRow = source + (sourceDepth * inputHeight + sourceHeight) * inputWidth
-                    // Border by table (zeros or wrapped values), interior as one contiguous copy.
-                    for position in 0..<leftPadding {
-                        row[position] = width[position] < 0 ? 0 : sourceRow[width[position]]
-                    }
-                    copyElements(from: sourceRow, to: row + leftPadding, count: inputWidth)
-                    for position in (leftPadding + inputWidth)..<paddedWidth {
-                        row[position] = width[position] < 0 ? 0 : sourceRow[width[position]]
+                    for run in widthRuns {
+                        if run.source < 0 {
+                            for position in run.target..<(run.target + run.count) { row[position] = 0 }
+                        } else {
+                            copyElements(from: sourceRow + run.source, to: row + run.target, count: run.count)
+                        }
                     }
                 }
                 row += paddedWidth
@@ -82,9 +97,11 @@ struct PaddingTables {
     ) {
         let (inputHeight, inputWidth) = (layout.inputSize[1], layout.inputSize[2])
         let paddedWidth = layout.paddedSize[2]
-        let leftPadding = layout.padding[2]
-        if !layout.circular {
-            // Zero padding reads every input position exactly once: the fold is a copy of the interior.
+        let unshifted = widthRuns.contains { $0.target == layout.padding[2] && $0.source == 0 && $0.count == inputWidth }
+            && height[layout.padding[1]] == 0 && depth[layout.padding[0]] == 0
+        if !layout.circular && unshifted {
+            // Zero padding without a shift reads every input position once, in place: the fold is a copy.
+            let leftPadding = layout.padding[2]
             for d in 0..<layout.inputSize[0] {
                 for h in 0..<inputHeight {
                     let paddedRow = source
@@ -99,11 +116,12 @@ struct PaddingTables {
         var row = source
         for sourceDepth in depth {
             for sourceHeight in height {
-                let targetRow = target + (sourceDepth * inputHeight + sourceHeight) * inputWidth
-                for position in 0..<leftPadding { targetRow[width[position]] += row[position] }
-                let interior = row + leftPadding
-                for w in 0..<inputWidth { targetRow[w] += interior[w] }
-                for position in (leftPadding + inputWidth)..<paddedWidth { targetRow[width[position]] += row[position] }
+                if sourceDepth >= 0 && sourceHeight >= 0 {
+                    let targetRow = target + (sourceDepth * inputHeight + sourceHeight) * inputWidth
+                    for run in widthRuns where run.source >= 0 {
+                        for offset in 0..<run.count { targetRow[run.source + offset] += row[run.target + offset] }
+                    }
+                }
                 row += paddedWidth
             }
         }

@@ -143,3 +143,16 @@ func reflectPaddedConvolutionMatchesNaiveLoops(_ dtype: DType) {
         }
     }
 }
+
+@Test func inputShiftsEqualRollingTheImagesFirst() {
+    // The flow step of a FERNN: hidden [B, V, C, H, W] seen as B·V images, velocity v rolled by shifts[v].
+    let shifts = [[0, 0], [1, 2], [-2, 1]]
+    let hidden = randomTensor([2, 3, 4, 6, 5], seed: 31)
+    let weight = randomTensor([4, 4, 3, 3], seed: 32)
+    let images = hidden.reshaped([6, 4, 6, 5])
+    let fused = conv2d(images, weight, padding: 1, paddingMode: .circular, inputShifts: shifts)
+    let rolledImages = concatenate((0..<6).map { n in
+        images.slice(axis: 0, n..<(n + 1)).rolled(shifts: shifts[n % 3], axes: [2, 3])
+    }, axis: 0)
+    expectClose(fused, conv2d(rolledImages, weight, padding: 1, paddingMode: .circular), relativeTolerance: 1e-14)
+}

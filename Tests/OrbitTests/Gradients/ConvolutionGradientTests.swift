@@ -47,6 +47,12 @@ private let convolution2DCases: [ConvolutionCase] = [
         conv2d($0, $1, padding: 3, paddingMode: .circular)
     },
     ConvolutionCase(name: "kernel as large as the input", inputShape: [2, 2, 3, 4], weightShape: [3, 2, 3, 4]) { conv2d($0, $1) },
+    ConvolutionCase(name: "input shifts, circular (the flow step)", inputShape: [6, 2, 5, 6], weightShape: [3, 2, 3, 3]) {
+        conv2d($0, $1, padding: 1, paddingMode: .circular, inputShifts: [[0, 0], [1, -2], [-4, 3]])
+    },
+    ConvolutionCase(name: "input shifts, zeros, stride 2", inputShape: [4, 9, 7, 7], weightShape: [2, 9, 3, 3]) {
+        conv2d($0, $1, stride: 2, padding: 1, inputShifts: [[2, 1], [-1, 0]])
+    },
 ]
 
 private let convolution3DCases: [ConvolutionCase] = [
@@ -55,6 +61,9 @@ private let convolution3DCases: [ConvolutionCase] = [
     },
     ConvolutionCase(name: "3-D groups 2 per-axis stride and padding", inputShape: [2, 2, 4, 4, 5], weightShape: [4, 1, 2, 3, 3]) {
         conv3d($0, $1, stride: [1, 2, 2], padding: [0, 1, 1], groups: 2)
+    },
+    ConvolutionCase(name: "3-D input shifts", inputShape: [2, 2, 3, 4, 5], weightShape: [2, 2, 3, 3, 3]) {
+        conv3d($0, $1, padding: 1, paddingMode: .circular, inputShifts: [[1, -1, 2], [0, 3, -1]])
     },
     ConvolutionCase(name: "3-D circular dilation", inputShape: [1, 2, 4, 5, 6], weightShape: [3, 2, 3, 3, 3]) {
         conv3d($0, $1, padding: [1, 1, 2], dilation: [1, 1, 2], paddingMode: .circular)

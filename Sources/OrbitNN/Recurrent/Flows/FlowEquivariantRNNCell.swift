@@ -1,0 +1,105 @@
+import Orbit
+
+/// The flow-equivariant RNN cell for translation flows (FERNN, Keller 2025, eq. 9 with the trivial lift):
+/// one hidden state per velocity ν ∈ V, each moved by its own flow every step,
+///
+///     h_{t+1}[ν] = σ( U ⋆ f_t + W ⋆ Flow_ν(h_t[ν]) ),   Flow_ν = roll by ν on the torus
+///
+/// with U and W circular convolutions shared by all ν (so the parameter count does not depend on |V|)
+/// and U ⋆ f_t computed once and broadcast over ν (the trivial lift). With V-mixing, W has extent along
+/// V as well: W ⋆_{V×Z²} sums W_δ ⋆ Flow_{ν+δ}(h[ν+δ]) over velocity offsets δ (the paper's ⋆_{V×G},
+/// which its reference code lacks).
+///
+/// Shapes: input f_t [N, inputChannels, H, W]; state and output [N, |V|, hiddenChannels, H, W].
+/// Every velocity is computed in one pass: the state is N·|V| images for one `conv2d`, and each image's
+/// flow shift is folded into the convolution's circular padding (`inputShifts`), so the flow costs
+/// nothing and saves no extra tensor. With V = {(0, 0)} this is the G-RNN. No biases (as the paper's
+/// models); PyTorch-default initialization.
+public final class FlowEquivariantRNNCell: RecurrentCell {
+    public enum Activation: Sendable { case relu, tanh }
+
+    public let flows: TranslationFlows
+    /// U: [hiddenChannels, inputChannels, k, k].
+    public let inputWeight: Parameter
+    /// W: [hiddenChannels, hiddenChannels, k, k], or with V-mixing one per offset: [offsets, hidden, hidden, k, k].
+    public let hiddenWeight: Parameter
+    public let activation: Activation
+    /// Velocity offsets δ mixed by W (nil: no V-mixing).
+    public let mixingOffsets: [[Int]]?
+    /// How V-mixing treats a neighbour ν + δ outside V: zeros, or wrapping the velocity grid (exactly
+    /// equivariant when V is the whole torus group, as in the tests).
+    public let velocityPadding: PaddingMode
+    let kernelSize: Int
+
+    /// - Parameters:
+    ///   - velocityMixing: the extent of W along each velocity axis (1: none, 3: the paper's V-mixing).
+    public init(inputChannels: Int, hiddenChannels: Int, flows: TranslationFlows, kernelSize: Int = 3,
+                activation: Activation = .relu, velocityMixing: Int = 1, velocityPadding: PaddingMode = .zeros,
+                dtype: DType = .float32, using generator: inout RandomGenerator) {
+        requireArgument(kernelSize % 2 == 1 && velocityMixing % 2 == 1, "FlowEquivariantRNNCell",
+                        "kernel size \(kernelSize) and velocity mixing extent \(velocityMixing) must be odd")
+        (self.flows, self.kernelSize, self.activation, self.velocityPadding) = (flows, kernelSize, activation, velocityPadding)
+        inputWeight = Parameter(Initializer.pytorchDefault.makeTensor([hiddenChannels, inputChannels, kernelSize, kernelSize],
+                                                                      dtype: dtype, using: &generator))
+        let reach = velocityMixing / 2
+        mixingOffsets = velocityMixing > 1 ? (-reach...reach).flatMap { dx in (-reach...reach).map { dy in [dy, dx] } } : nil
+        let shape = [hiddenChannels, hiddenChannels, kernelSize, kernelSize]
+        let fanIn = hiddenChannels * kernelSize * kernelSize * (mixingOffsets?.count ?? 1)
+        hiddenWeight = Parameter(Initializer.pytorchDefault.makeTensor(mixingOffsets.map { [$0.count] + shape } ?? shape,
+                                                                       fanIn: fanIn, dtype: dtype, using: &generator))
+    }
+
+    public var hiddenChannels: Int { inputWeight.shape[0] }
+
+    /// Zeros [N, |V|, hiddenChannels, H, W] for an input [N, C, H, W].
+    public func zeroState(for input: Tensor) -> Tensor {
+        Tensor.zeros([input.shape[0], flows.count, hiddenChannels] + Array(input.shape[2...]), dtype: input.dtype)
+    }
+
+    /// One step; the output is the new state.
+    public func callAsFunction(_ input: Tensor, state: Tensor) -> (output: Tensor, state: Tensor) {
+        let (batch, velocities, channels) = (input.shape[0], flows.count, hiddenChannels)
+        requireArgument(state.rank == 5 && state.shape[0] == batch && state.shape[1] == velocities && state.shape[2] == channels
+                        && Array(state.shape[3...]) == Array(input.shape[2...]), "FlowEquivariantRNNCell",
+                        "state must be [\(batch), \(velocities), \(channels), H, W] for input \(input.shape), got \(state.shape)")
+        let padding = PerAxis(integerLiteral: kernelSize / 2)
+        let drive = conv2d(input, inputWeight.value, padding: padding, paddingMode: .circular)      // [N, C, H, W]
+        let images = state.reshaped([batch * velocities, channels] + Array(state.shape[3...]))      // N·|V| images
+        var recurrent: Tensor
+        if let mixingOffsets {
+            let terms = mixingOffsets.enumerated().map { index, offset in
+                let (neighbours, shifts) = velocityNeighbours(offset)
+                let moved = state.indexSelect(axis: 1, neighbours).reshaped(images.shape)
+                return conv2d(moved, hiddenWeight.value.slice(axis: 0, index: index), padding: padding,
+                              paddingMode: .circular, inputShifts: shifts)
+            }
+            recurrent = terms.dropFirst().reduce(terms[0], +)
+        } else {
+            recurrent = conv2d(images, hiddenWeight.value, padding: padding, paddingMode: .circular, inputShifts: flows.velocities)
+        }
+        // [N·|V|, C, H, W] -> [N, |V|, C, H, W], plus the input drive broadcast over V (the trivial lift).
+        let preactivation = recurrent.reshaped(state.shape) + drive.unsqueezed(axis: 1)
+        let next = activation == .relu ? relu(preactivation) : tanh(preactivation)
+        return (next, next)
+    }
+
+    /// For offset δ: the index of ν + δ for every ν (-1 when outside V and not wrapping), and the flow
+    /// shift each moved slice gets (its own velocity ν + δ).
+    private func velocityNeighbours(_ offset: [Int]) -> (indices: [Int], shifts: [[Int]]) {
+        let indices = flows.velocities.map { velocity -> Int in
+            var neighbour = [velocity[0] + offset[0], velocity[1] + offset[1]]
+            if velocityPadding == .circular, let size = velocityGridSize {
+                neighbour = neighbour.map { (($0 + size / 2) % size + size) % size - size / 2 }
+            }
+            return flows.index(of: neighbour) ?? -1
+        }
+        let shifts = indices.map { $0 >= 0 ? flows.velocities[$0] : [0, 0] }
+        return (indices, shifts)
+    }
+
+    /// 2r + 1 when V is the full grid {-r..r}², the only case where wrapping velocities is meaningful.
+    private var velocityGridSize: Int? {
+        let size = Int(Double(flows.count).squareRoot().rounded())
+        return size * size == flows.count && flows == TranslationFlows.grid(range: size / 2) ? size : nil
+    }
+}
