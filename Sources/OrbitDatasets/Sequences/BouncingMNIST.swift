@@ -76,16 +76,18 @@ public struct BouncingMNIST: RandomAccessCollection, EpochSampledDataset, Sendab
     public var startIndex: Int { 0 }
 
     /// `count` sequences of digits from `digits`, fixed by `seed` (and the epoch, see `resamplesEachEpoch`).
-    /// Stops the program when `digitCount` boxes of the pool's largest size could not fit side by side.
+    /// Stops the program when the canvas cannot hold `digitCount` of the smallest boxes (3x3) side by side
+    /// inside its border, and, when a sequence is drawn, when the pool's digits keep failing to fit.
     public init(digits: DigitPool, count: Int, seed: UInt64, configuration: Configuration = Configuration(),
                 resamplesEachEpoch: Bool = false) {
         requireArgument(count >= 0, "BouncingMNIST", "count must be >= 0, got \(count)")
         requireArgument(configuration.frameCount >= 1 && configuration.digitCount >= 1 && !configuration.velocities.isEmpty,
                         "BouncingMNIST", "need at least one frame, one digit and one velocity, got \(configuration)")
-        let arena = PixelVector(y: configuration.height - 2, x: configuration.width - 2)
-        requireArgument(arena.y >= digits.height + 2 && arena.x >= configuration.digitCount * (digits.width + 2), "BouncingMNIST",
-                        "a \(configuration.height)x\(configuration.width) canvas cannot hold \(configuration.digitCount) boxed "
-                            + "\(digits.height)x\(digits.width) digits side by side inside its border")
+        // The smallest body is a 1-pixel ink in its outline, 3x3; whether the pool's digits fit is known
+        // only when they are drawn (MNIST ink is at most 20x20 in a 28x28 image), see `startingState`.
+        requireArgument(configuration.height - 2 >= 3 && configuration.width - 2 >= 3 * configuration.digitCount, "BouncingMNIST",
+                        "a \(configuration.height)x\(configuration.width) canvas cannot hold \(configuration.digitCount) boxes "
+                            + "side by side inside its border")
         self.init(digits: digits, configuration: configuration, seed: seed, resamplesEachEpoch: resamplesEachEpoch,
                   epoch: 0, count: count)
     }
@@ -143,20 +145,19 @@ public struct BouncingMNIST: RandomAccessCollection, EpochSampledDataset, Sendab
     }
 
     /// Draws digits, their ink boxes and non-overlapping start positions inside the border.
+    ///
+    /// Positions are uniform over the non-overlapping placements of the drawn boxes (rejection sampling);
+    /// digits that are blank, too large for the arena, or not placed after 100 tries are redrawn. Stops the
+    /// program after 1,000 redraws: the pool's digits do not fit this canvas.
     private func startingState(using generator: inout RandomGenerator) -> (digits: [Int], inks: [Ink], physics: BouncingBoxes) {
         let arenaSize = PixelVector(y: configuration.height - 2, x: configuration.width - 2)
-        while true {
-            var chosen: [Int] = []
-            var inks: [Ink] = []
-            while chosen.count < configuration.digitCount {
-                let digit = digits.randomDigit(using: &generator)
-                guard let bounds = digits.inkBounds(digit) else { continue }   // a blank image has no body
-                chosen.append(digit)
-                inks.append(Ink(corner: bounds.corner, size: bounds.size))
-            }
+        for _ in 0..<1000 {
+            let chosen = (0..<configuration.digitCount).map { _ in digits.randomDigit(using: &generator) }
+            let inks = chosen.compactMap { digits.inkBounds($0).map { Ink(corner: $0.corner, size: $0.size) } }
+            guard inks.count == chosen.count else { continue }   // a blank image has no body
             let sizes = inks.map { $0.size + PixelVector(y: 2, x: 2) }
+            guard sizes.allSatisfy({ $0.y <= arenaSize.y && $0.x <= arenaSize.x }) else { continue }
             let velocities = chosen.map { _ in ExampleSeeding.choose(configuration.velocities, using: &generator) }
-            // Rejection sampling of positions; a pair too wide to place after many tries is redrawn.
             for _ in 0..<100 {
                 let positions = sizes.map { size in
                     PixelVector(y: 1 + ExampleSeeding.uniform(in: 0..<(arenaSize.y - size.y + 1), using: &generator),
@@ -172,6 +173,9 @@ public struct BouncingMNIST: RandomAccessCollection, EpochSampledDataset, Sendab
                 }
             }
         }
+        requireArgument(false, "BouncingMNIST", "found no \(configuration.digitCount) digits of the pool whose boxes fit "
+                            + "side by side on a \(configuration.height)x\(configuration.width) canvas in 1000 draws")
+        fatalError("unreachable")
     }
 
     /// A digit's ink rectangle inside its image.

@@ -106,14 +106,10 @@ public struct ClipArchive: Sendable, Equatable {
         return bytes
     }
 
-    /// Writes `encoded()` to `url`, replacing the file atomically; throws `DatasetError.unreadableFile`
-    /// (naming the path and the system's reason) when it cannot.
-    public func write(to url: URL) throws(DatasetError) {
-        do {
-            try Data(encoded()).write(to: url, options: .atomic)
-        } catch {
-            throw .unreadableFile(path: url.path, reason: "cannot write: \(error.localizedDescription)")
-        }
+    /// Writes `encoded()` to `url`, replacing the file atomically; throws Foundation's error (which
+    /// names the path) when it cannot.
+    public func write(to url: URL) throws {
+        try Data(encoded()).write(to: url, options: .atomic)
     }
 
     private func appendUInt32(_ value: Int, to bytes: inout [UInt8]) {

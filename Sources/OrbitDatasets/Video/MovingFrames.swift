@@ -7,7 +7,7 @@ import Orbit
 /// - Windows: frames `start, start + step, ...` of one clip (T = `sequenceLength`); clips shorter than
 ///   the span `(T - 1) * step + 1` are left out (`skippedClipCount`). `start` is uniform over the clip.
 /// - Camera motion: one integer velocity v per clip, uniform over {-R...R}^2 (R = `velocityRange`),
-///   drawn from the seed and the example index, so it stays the same across epochs unless
+///   drawn from the seed and the clip's archive index, so it stays the same across epochs unless
 ///   `cameraResampledEachEpoch`. Frame t is rolled on the torus by `v * t` with `Tensor.rolled`'s
 ///   convention, as in `TranslatingMNIST`: content moves by +v per frame (down and right for positive
 ///   components). The reference shifts by -v; over a symmetric set that draws the same distribution.
@@ -119,6 +119,9 @@ public struct MovingFrames: RandomAccessCollection, EpochSampledDataset, Sendabl
                 configuration: Configuration = Configuration(), flipsHorizontally: Bool? = nil, resamplesEachEpoch: Bool? = nil) {
         requireArgument(configuration.sequenceLength >= 1 && configuration.step >= 1 && configuration.velocityRange >= 0,
                         "MovingFrames", "need sequenceLength >= 1, step >= 1, velocityRange >= 0, got \(configuration)")
+        requireArgument(subjects.training.isDisjoint(with: subjects.validation) && subjects.training.isDisjoint(with: subjects.test)
+                            && subjects.validation.isDisjoint(with: subjects.test), "MovingFrames",
+                        "a subject may belong to one split only, got \(subjects)")
         configuration.velocitySwitch?.validate(frameCount: configuration.sequenceLength,
                                                velocities: PixelVector.grid(range: configuration.velocityRange), operation: "MovingFrames")
         let span = (configuration.sequenceLength - 1) * configuration.step + 1
@@ -150,11 +153,11 @@ public struct MovingFrames: RandomAccessCollection, EpochSampledDataset, Sendabl
         let clipIndex = clipIndices[index]
         let clip = archive.clips[clipIndex]
         let (length, step) = (configuration.sequenceLength, configuration.step)
-        var sampling = ExampleSeeding.generator(seed: seed, epoch: resamplesEachEpoch ? epoch : 0, index: index, stream: 1)
+        var sampling = ExampleSeeding.generator(seed: seed, epoch: resamplesEachEpoch ? epoch : 0, index: clipIndex, stream: 1)
         let startFrame = ExampleSeeding.uniform(in: 0..<(clip.frameCount - (length - 1) * step), using: &sampling)
         let isFlipped = flipsHorizontally && sampling.nextUnitDouble() < 0.5
         var cameraGenerator = ExampleSeeding.generator(seed: seed, epoch: configuration.cameraResampledEachEpoch ? epoch : 0,
-                                                       index: index, stream: 2)
+                                                       index: clipIndex, stream: 2)
         let switchFrame = configuration.velocitySwitch?.drawFrame(using: &cameraGenerator)
         let camera = Trajectory.draw(start: .zero, velocities: PixelVector.grid(range: configuration.velocityRange),
                                      velocitySwitch: configuration.velocitySwitch, switchFrame: switchFrame, using: &cameraGenerator)
