@@ -31,7 +31,7 @@ final class Trainer {
     let options: TrainingOptions
     let model: MNISTClassifier
     let optimizer: Adam
-    let loader: DataLoader<Slice<MNIST>>
+    let loader: DataLoader<Slice<MNIST>, Batch>
     let testSet: Slice<MNIST>
     private(set) var position = Position()
     private(set) var results: [EpochResult] = []

@@ -1,7 +1,7 @@
 import Orbit
 
-/// Shuffles, batches and collates a dataset of `LabeledImage`s, one epoch at a time, optionally
-/// preparing the next batches on a background queue while the current one is used.
+/// Shuffles, batches and collates a dataset, one epoch at a time, optionally preparing the next batches
+/// on a background queue while the current one is used.
 ///
 /// ```swift
 /// let loader = DataLoader(try MNIST(split: .training, directory: MNIST.defaultDirectory), batchSize: 64,
@@ -12,9 +12,14 @@ import Orbit
 ///     }
 /// }
 /// ```
+/// `LabeledImage` datasets collate into a `Batch`, `FrameSequence` datasets (moving digits, clips) into a
+/// `SequenceBatch` (`[B, T, 1, H, W]`); any other element type takes a `collate` function.
+///
 /// Batch `i` of epoch `e` is a pure function of (dataset, batch size, generator, e, i): prefetching
 /// changes when batches are computed, never what they contain, and a resumed run sees the same batches.
-public struct DataLoader<Dataset: RandomAccessCollection & Sendable>: Sendable where Dataset.Element == LabeledImage {
+/// A dataset that is an `EpochSampledDataset` is drawn as `dataset.resampled(epoch: e)` for epoch `e`
+/// (checked at run time, so it also holds in generic code), which keeps its count.
+public struct DataLoader<Dataset: RandomAccessCollection & Sendable, Output: Sendable>: Sendable {
     /// The examples.
     public let dataset: Dataset
     /// Examples per batch.
@@ -27,17 +32,19 @@ public struct DataLoader<Dataset: RandomAccessCollection & Sendable>: Sendable w
     /// How many batches beyond the current one are prepared in the background (0: none, all work
     /// happens in the iterating thread).
     public let prefetchCount: Int
+    /// Turns the examples of one batch, in order, into the batch.
+    public let collate: @Sendable ([Dataset.Element]) -> Output
 
-    /// A loader of `batchSize`-example batches; stops the program if `batchSize < 1` or
+    /// A loader of `batchSize`-example batches made by `collate`; stops the program if `batchSize < 1` or
     /// `prefetchCount < 0`.
     ///
     /// - Parameters:
     ///   - shuffling: with a generator, epoch `e` visits the dataset in the order of
     ///     `Shuffled(dataset, generator: shuffling, epoch: e)`; without one, in dataset order.
-    ///   - prefetchCount: batches prepared ahead on a background queue; 1 or 2 hides collation behind a
-    ///     training step.
-    public init(_ dataset: Dataset, batchSize: Int, shuffling: RandomGenerator? = nil,
-                dropsLastPartialBatch: Bool = false, prefetchCount: Int = 0) {
+    ///   - prefetchCount: batches prepared ahead on a background queue; 1 or 2 hides collation (and the
+    ///     generation of synthetic sequences) behind a training step.
+    public init(_ dataset: Dataset, batchSize: Int, shuffling: RandomGenerator? = nil, dropsLastPartialBatch: Bool = false,
+                prefetchCount: Int = 0, collate: @escaping @Sendable ([Dataset.Element]) -> Output) {
         if batchSize < 1 { fatalError("OrbitDatasets.DataLoader: batch size must be at least 1, got \(batchSize)") }
         if prefetchCount < 0 { fatalError("OrbitDatasets.DataLoader: prefetch count must be >= 0, got \(prefetchCount)") }
         self.dataset = dataset
@@ -45,6 +52,7 @@ public struct DataLoader<Dataset: RandomAccessCollection & Sendable>: Sendable w
         self.shuffling = shuffling
         self.dropsLastPartialBatch = dropsLastPartialBatch
         self.prefetchCount = prefetchCount
+        self.collate = collate
     }
 
     /// Batches per epoch.
@@ -53,31 +61,65 @@ public struct DataLoader<Dataset: RandomAccessCollection & Sendable>: Sendable w
     }
 
     /// The batches of `epoch`, in order, starting at batch `firstBatch` (to resume inside an epoch).
-    public func batches(epoch: Int, startingAt firstBatch: Int = 0) -> EpochBatches {
-        let produce: @Sendable (Int) -> Batch
+    public func batches(epoch: Int, startingAt firstBatch: Int = 0) -> EpochBatches<Output> {
+        let examples = DataLoader.examples(of: dataset, epoch: epoch)
+        let produce: @Sendable (Int) -> Output
         if let shuffling {
-            let batches = Shuffled(dataset, generator: shuffling, epoch: epoch)
+            let batches = Shuffled(examples, generator: shuffling, epoch: epoch)
                 .inBatches(of: batchSize, dropsLastPartialBatch: dropsLastPartialBatch)
-            produce = { Batch(collating: batches[$0]) }
+            produce = { [collate] in collate(Array(batches[$0])) }
         } else {
-            let batches = dataset.inBatches(of: batchSize, dropsLastPartialBatch: dropsLastPartialBatch)
-            produce = { Batch(collating: batches[$0]) }
+            let batches = examples.inBatches(of: batchSize, dropsLastPartialBatch: dropsLastPartialBatch)
+            produce = { [collate] in collate(Array(batches[$0])) }
         }
         return EpochBatches(indices: min(max(firstBatch, 0), batchCount)..<batchCount,
                             prefetchCount: prefetchCount, produce: produce)
     }
+
+    /// `dataset.resampled(epoch:)` when the dataset is an `EpochSampledDataset`, else the dataset.
+    static func examples(of dataset: Dataset, epoch: Int) -> Dataset {
+        guard let sampled = dataset as? any EpochSampledDataset else { return dataset }
+        return resample(sampled, epoch: epoch)
+    }
+
+    private static func resample<Sampled: EpochSampledDataset>(_ dataset: Sampled, epoch: Int) -> Dataset {
+        // The cast cannot fail: `dataset` is the loader's `Dataset` value, opened as the protocol.
+        guard let resampled = dataset.resampled(epoch: epoch) as? Dataset else { fatalError("OrbitDatasets.DataLoader: unreachable") }
+        return resampled
+    }
+}
+
+extension DataLoader where Dataset.Element == LabeledImage, Output == Batch {
+    /// A loader of image batches (NCHW inputs and int64 labels, see `Batch`); arguments as in the
+    /// general initializer.
+    public init(_ dataset: Dataset, batchSize: Int, shuffling: RandomGenerator? = nil,
+                dropsLastPartialBatch: Bool = false, prefetchCount: Int = 0) {
+        self.init(dataset, batchSize: batchSize, shuffling: shuffling, dropsLastPartialBatch: dropsLastPartialBatch,
+                  prefetchCount: prefetchCount, collate: { Batch(collating: $0) })
+    }
+}
+
+extension DataLoader {
+    /// A loader of sequence batches (`[B, T, 1, H, W]` frames and metadata, see `SequenceBatch`);
+    /// arguments as in the general initializer.
+    public init<Metadata>(_ dataset: Dataset, batchSize: Int, shuffling: RandomGenerator? = nil,
+                          dropsLastPartialBatch: Bool = false, prefetchCount: Int = 0)
+    where Dataset.Element == FrameSequence<Metadata>, Output == SequenceBatch<Metadata> {
+        self.init(dataset, batchSize: batchSize, shuffling: shuffling, dropsLastPartialBatch: dropsLastPartialBatch,
+                  prefetchCount: prefetchCount, collate: { SequenceBatch(collating: $0) })
+    }
 }
 
 /// The batches of one epoch of a `DataLoader`, as a sequence (iterate it once per epoch).
-public struct EpochBatches: Sequence, Sendable {
+public struct EpochBatches<Output: Sendable>: Sequence, Sendable {
     /// The batch numbers this sequence yields.
     public let indices: Range<Int>
     let prefetchCount: Int
-    let produce: @Sendable (Int) -> Batch
+    let produce: @Sendable (Int) -> Output
 
     public var underestimatedCount: Int { indices.count }
 
-    public func makeIterator() -> PrefetchingIterator<Batch> {
+    public func makeIterator() -> PrefetchingIterator<Output> {
         PrefetchingIterator(indices: indices, prefetchCount: prefetchCount, produce: produce)
     }
 }
