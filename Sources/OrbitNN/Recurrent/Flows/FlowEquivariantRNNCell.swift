@@ -15,12 +15,17 @@ import Orbit
 /// flow shift is folded into the convolution's circular padding (`inputShifts`), so the flow costs
 /// nothing and saves no extra tensor. With V = {(0, 0)} this is the G-RNN. No biases (as the paper's
 /// models); PyTorch-default initialization.
+///
+/// With `init(inputEncoder:…)` the drive is a per-frame encoder's output instead of U ⋆ f_t (the KTH
+/// classifiers' CNN, REFERENCE 1.4, still computed once per frame and broadcast over V).
 public final class FlowEquivariantRNNCell: RecurrentCell {
     public enum Activation: Sendable { case relu, tanh }
 
     public let flows: TranslationFlows
-    /// U: [hiddenChannels, inputChannels, k, k].
-    public let inputWeight: Parameter
+    /// U: [hiddenChannels, inputChannels, k, k]; nil when `inputEncoder` computes the drive.
+    public let inputWeight: Parameter?
+    /// The per-frame encoder [N, C, H, W] -> [N, hiddenChannels, H, W] that replaces U ⋆ f_t, or nil.
+    public let inputEncoder: (any Layer)?
     /// W: [hiddenChannels, hiddenChannels, k, k], or with V-mixing one per offset: [offsets, hidden, hidden, k, k].
     public let hiddenWeight: Parameter
     public let activation: Activation
@@ -33,14 +38,32 @@ public final class FlowEquivariantRNNCell: RecurrentCell {
 
     /// - Parameters:
     ///   - velocityMixing: the extent of W along each velocity axis (1: none, 3: the paper's V-mixing).
-    public init(inputChannels: Int, hiddenChannels: Int, flows: TranslationFlows, kernelSize: Int = 3,
-                activation: Activation = .relu, velocityMixing: Int = 1, velocityPadding: PaddingMode = .zeros,
-                dtype: DType = .float32, using generator: inout RandomGenerator) {
+    public convenience init(inputChannels: Int, hiddenChannels: Int, flows: TranslationFlows, kernelSize: Int = 3,
+                            activation: Activation = .relu, velocityMixing: Int = 1, velocityPadding: PaddingMode = .zeros,
+                            dtype: DType = .float32, using generator: inout RandomGenerator) {
+        requireArgument(kernelSize % 2 == 1, "FlowEquivariantRNNCell", "kernel size \(kernelSize) must be odd")
+        let inputWeight = Parameter(Initializer.pytorchDefault.makeTensor([hiddenChannels, inputChannels, kernelSize, kernelSize],
+                                                                          dtype: dtype, using: &generator))
+        self.init(inputWeight: inputWeight, inputEncoder: nil, hiddenChannels: hiddenChannels, flows: flows, kernelSize: kernelSize,
+                  activation: activation, velocityMixing: velocityMixing, velocityPadding: velocityPadding, dtype: dtype, using: &generator)
+    }
+
+    /// A cell driven by `inputEncoder` (any layer [N, C, H, W] -> [N, hiddenChannels, H, W], same H and W)
+    /// instead of U ⋆ f_t; the encoder's parameters are the cell's (`inputEncoder.0.weight`, …).
+    public convenience init(inputEncoder: any Layer, hiddenChannels: Int, flows: TranslationFlows, kernelSize: Int = 3,
+                            activation: Activation = .relu, velocityMixing: Int = 1, velocityPadding: PaddingMode = .zeros,
+                            dtype: DType = .float32, using generator: inout RandomGenerator) {
+        self.init(inputWeight: nil, inputEncoder: inputEncoder, hiddenChannels: hiddenChannels, flows: flows, kernelSize: kernelSize,
+                  activation: activation, velocityMixing: velocityMixing, velocityPadding: velocityPadding, dtype: dtype, using: &generator)
+    }
+
+    private init(inputWeight: Parameter?, inputEncoder: (any Layer)?, hiddenChannels: Int, flows: TranslationFlows, kernelSize: Int,
+                 activation: Activation, velocityMixing: Int, velocityPadding: PaddingMode, dtype: DType,
+                 using generator: inout RandomGenerator) {
         requireArgument(kernelSize % 2 == 1 && velocityMixing % 2 == 1, "FlowEquivariantRNNCell",
                         "kernel size \(kernelSize) and velocity mixing extent \(velocityMixing) must be odd")
         (self.flows, self.kernelSize, self.activation, self.velocityPadding) = (flows, kernelSize, activation, velocityPadding)
-        inputWeight = Parameter(Initializer.pytorchDefault.makeTensor([hiddenChannels, inputChannels, kernelSize, kernelSize],
-                                                                      dtype: dtype, using: &generator))
+        (self.inputWeight, self.inputEncoder) = (inputWeight, inputEncoder)
         let reach = velocityMixing / 2
         mixingOffsets = velocityMixing > 1 ? (-reach...reach).flatMap { dx in (-reach...reach).map { dy in [dy, dx] } } : nil
         let shape = [hiddenChannels, hiddenChannels, kernelSize, kernelSize]
@@ -49,7 +72,7 @@ public final class FlowEquivariantRNNCell: RecurrentCell {
                                                                        fanIn: fanIn, dtype: dtype, using: &generator))
     }
 
-    public var hiddenChannels: Int { inputWeight.shape[0] }
+    public var hiddenChannels: Int { hiddenWeight.shape[hiddenWeight.shape.count - 4] }
 
     /// Zeros [N, |V|, hiddenChannels, H, W] for an input [N, C, H, W].
     public func zeroState(for input: Tensor) -> Tensor {
@@ -59,11 +82,12 @@ public final class FlowEquivariantRNNCell: RecurrentCell {
     /// One step; the output is the new state.
     public func callAsFunction(_ input: Tensor, state: Tensor) -> (output: Tensor, state: Tensor) {
         let (batch, velocities, channels) = (input.shape[0], flows.count, hiddenChannels)
-        requireArgument(state.rank == 5 && state.shape[0] == batch && state.shape[1] == velocities && state.shape[2] == channels
-                        && Array(state.shape[3...]) == Array(input.shape[2...]), "FlowEquivariantRNNCell",
-                        "state must be [\(batch), \(velocities), \(channels), H, W] for input \(input.shape), got \(state.shape)")
         let padding = PerAxis(integerLiteral: kernelSize / 2)
-        let drive = conv2d(input, inputWeight.value, padding: padding, paddingMode: .circular)      // [N, C, H, W]
+        let drive = inputEncoder.map { $0(input) }                                                  // [N, C, H, W]
+            ?? conv2d(input, inputWeight!.value, padding: padding, paddingMode: .circular)
+        requireArgument(state.rank == 5 && state.shape[0] == batch && state.shape[1] == velocities && state.shape[2] == channels
+                        && Array(state.shape[3...]) == Array(drive.shape[2...]) && drive.shape[1] == channels, "FlowEquivariantRNNCell",
+                        "state must be [\(batch), \(velocities), \(channels), H, W] for input \(input.shape) (drive \(drive.shape)), got \(state.shape)")
         let images = state.reshaped([batch * velocities, channels] + Array(state.shape[3...]))      // N·|V| images
         var recurrent: Tensor
         if let mixingOffsets {
