@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit"]),
+        .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit"]),
 
         // MARK: Executables
         .executableTarget(
@@ -64,6 +65,9 @@ let package = Package(
             path: "Sources/Examples/SmokeData"),
         .executableTarget(
             name: "OrbitTrain",
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
+        .executableTarget(
+            name: "OrbitFlows",
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
         .executableTarget(
             name: "OrbitBenchmarks",

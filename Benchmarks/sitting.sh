@@ -3,7 +3,7 @@
 # the Docs/Performance.md tables printed by Benchmarks/performance_report.py. Needs a PyTorch venv
 # (see ../shared/bench/README.md). Takes about 40 minutes on 2 cores; run it on a quiet machine.
 #
-#   Benchmarks/sitting.sh [OUTPUT_DIR] [PYTHON]
+#   Benchmarks/sitting.sh [OUTPUT_DIR] [PYTHON]        (ROUNDS=1 for a shorter sitting, ~20 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs/bench-$(date +%Y%m%d-%H%M)}
@@ -14,7 +14,7 @@ grep -qw fma /proc/cpuinfo && FLAGS="$FLAGS -Xswiftc -DORBIT_FMA"
 mkdir -p "$OUT"
 swift build $FLAGS --product OrbitBenchmarks > "$OUT/build.log" 2>&1
 swift build $FLAGS --product OrbitTrain >> "$OUT/build.log" 2>&1
-for round in 1 2; do
+for round in $(seq 1 "${ROUNDS:-2}"); do
   .build/release/OrbitBenchmarks > "$OUT/orbit_kernels_$round.jsonl"
   "$PY" "$SHARED/torch_bench.py" > "$OUT/torch_kernels_$round.jsonl"
   .build/release/OrbitTrain --benchmark 40 --output "$OUT/mnist-scratch" > "$OUT/orbit_mnist_$round.jsonl"

@@ -1,0 +1,64 @@
+import Foundation
+import Orbit
+import Testing
+@testable import OrbitFlows
+
+// The main job end to end at a tiny size: both models train, the report and pictures are written, and a
+// run stopped at a step boundary resumes to exactly the uninterrupted run.
+
+private func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-flows-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+private func tinyOptions(output: String) -> FlowOptions {
+    var options = FlowOptions()
+    (options.hiddenChannels, options.decoderLayers) = (4, 0)
+    (options.inputFrames, options.predictedFrames, options.lengthFactor) = (3, 2, 2)
+    (options.trainingSequences, options.testSequences, options.batchSize, options.epochs) = (12, 6, 4, 2)
+    options.outputDirectory = output
+    return options
+}
+
+@Test func theExperimentTrainsBothModelsAndWritesItsReport() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let experiment = try FlowExperiment(options: tinyOptions(output: directory), resume: false)
+    #expect(try experiment.train(stop: { false }))
+    #expect(experiment.trainers.map(\.name) == ["grnn", "fernn-v1"])
+    #expect(experiment.trainers.map { $0.model.cell.flows.count } == [1, 9])
+    try experiment.report()
+    let table = try String(contentsOfFile: directory + "/results.md", encoding: .utf8)
+    #expect(table.contains("| grnn | 1 |") && table.contains("| fernn-v1 | 9 |"))
+    let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))) as? [String: Any]
+    let curve = (results?["fernn-v1"] as? [String: Any])?["length_generalisation_mse"] as? [Double]
+    #expect(curve?.count == 4 && curve!.allSatisfy { $0.isFinite && $0 >= 0 })
+    let png = try Data(contentsOf: URL(fileURLWithPath: directory + "/predictions-0.png"))
+    #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+}
+
+@Test func aStoppedExperimentResumesExactly() throws {
+    let (first, second) = (try temporaryDirectory(), try temporaryDirectory())
+    defer { for path in [first, second] { try? FileManager.default.removeItem(atPath: path) } }
+    let straight = try FlowExperiment(options: tinyOptions(output: first), resume: false)
+    #expect(try straight.train(stop: { false }))
+
+    // 3 steps per epoch and model: stop in the G-RNN's second epoch, then in the FERNN's first.
+    var steps = 0
+    let interrupted = try FlowExperiment(options: tinyOptions(output: second), resume: false)
+    #expect(try interrupted.train(stop: { steps += 1; return steps == 5 }) == false)
+    let resumed = try FlowExperiment(options: tinyOptions(output: second), resume: true)
+    #expect(resumed.trainers[0].position == SequencePosition(epoch: 1, batch: 1, lossSum: resumed.trainers[0].position.lossSum,
+                                                             lossCount: 4))
+    steps = 0
+    #expect(try resumed.train(stop: { steps += 1; return steps == 4 }) == false)
+    let finished = try FlowExperiment(options: tinyOptions(output: second), resume: true)
+    #expect(try finished.train(stop: { false }))
+    for (a, b) in zip(finished.trainers, straight.trainers) {
+        #expect(a.epochLosses == b.epochLosses, "\(a.name) losses")
+        for ((name, x), (_, y)) in zip(a.model.stateDictionary, b.model.stateDictionary) {
+            #expect(x.doubles == y.doubles, "\(a.name).\(name) differs")
+        }
+    }
+}
