@@ -63,6 +63,10 @@ let package = Package(
             dependencies: ["Orbit", "OrbitDatasets", "OrbitCommandLine"],
             path: "Sources/Examples/SmokeData"),
         .executableTarget(
+            name: "ApproximateEquivarianceExperiments",
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"],
+            path: "Sources/Examples/ApproximateEquivarianceExperiments"),
+        .executableTarget(
             name: "OrbitTrain",
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
         .executableTarget(
