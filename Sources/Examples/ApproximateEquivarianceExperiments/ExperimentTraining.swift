@@ -13,6 +13,8 @@ struct TrainingSettings {
     var learningRate: Double
     var decay: Double
     var weightDecay = 4e-4
+    /// The reference's early stopping applies after this many epochs (it uses 100).
+    var earlyStopAfter: Int
 }
 
 struct Outcome {
@@ -55,6 +57,7 @@ func train(_ contender: Contender, data: SmokePlumeData, plan: FluidSplitPlan, t
     let train = data.windows(.train, plan: plan), validation = data.windows(.validation, plan: plan)
     let trainIndices = spread(trainWindows, over: train.count)
     var selection = BestEpochSelection()
+    var history: [Double] = []
     for epoch in 0..<settings.epochs {
         optimizer.learningRate = schedule.learningRate(at: epoch)
         let order = Shuffled(trainIndices, generator: RandomGenerator(seed: seed), epoch: epoch)
@@ -70,8 +73,10 @@ func train(_ contender: Contender, data: SmokePlumeData, plan: FluidSplitPlan, t
         }
         let score = rolloutRMSE(model, validation, indices: spread(evaluationWindows, over: validation.count), batchSize: settings.batchSize)
         let improved = selection.record(epoch: epoch, validation: score, module: model)
+        history.append(score)
         log(String(format: "  %@ epoch %d: train loss %.5f, validation RMSE %.5f%@", contender.name, epoch + 1, lossSum / Double(max(batches, 1)),
                    score, improved ? " (best)" : ""))
+        if shouldStopEarly(validationHistory: history, minimumEpochs: settings.earlyStopAfter) { break }
     }
     selection.restoreBest(into: model)
     let future = data.windows(.testFuture, plan: plan), domain = data.windows(.testDomain, plan: plan)

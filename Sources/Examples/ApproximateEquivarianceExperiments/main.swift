@@ -24,6 +24,7 @@ let options = [
     Option("batch", default: "8", help: "batch size"),
     Option("lr", default: "1e-3", help: "learning rate"),
     Option("decay", default: "0.95", help: "StepLR factor per epoch"),
+    Option("early-stop-after", default: "100", help: "epochs before the reference's early-stopping rule applies"),
     Option("plan", default: "paper", help: "paper (310 frames) or small (62 frames, few starts: for smoke tests)"),
     Option("tasks", default: "0", help: "use only the first n training and n test-domain tasks (0 = all)"),
     Option("cache", default: ".build/fluids-cache", help: "directory of cached simulations"),
@@ -58,7 +59,8 @@ do {
     let settings = ModelSettings(hidden: try arguments.value("hidden"), layers: try arguments.value("layers"),
                                  bankCount: try arguments.value("banks"), alpha: try arguments.value("alpha"), size: 64)
     let training = TrainingSettings(epochs: try arguments.value("epochs"), batchSize: try arguments.value("batch"),
-                                    learningRate: try arguments.value("lr"), decay: try arguments.value("decay"))
+                                    learningRate: try arguments.value("lr"), decay: try arguments.value("decay"),
+                                    earlyStopAfter: try arguments.value("early-stop-after"))
     let (trainWindows, evaluationWindows) = (try arguments.value("train-windows", as: Int.self), try arguments.value("eval-windows", as: Int.self))
 
     var design: SmokePlumeDesign = switch symmetry {

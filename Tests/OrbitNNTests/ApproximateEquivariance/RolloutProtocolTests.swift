@@ -54,3 +54,12 @@ import _OrbitTestSupport
     selection.restoreBest(into: layer)
     #expect(layer.weight.value.doubles == [1, 1])
 }
+
+@Test func earlyStoppingFollowsTheReferenceRule() {
+    let improving = (0..<12).map { 10 - Double($0) }
+    #expect(!shouldStopEarly(validationHistory: improving, minimumEpochs: 10, window: 5))
+    // Last five (mean 3) not below the five before (mean 1.8): stop, but only past the minimum epochs.
+    let stalled = [9, 8, 1, 2, 3, 2, 1, 3, 3, 3, 3, 3] as [Double]
+    #expect(shouldStopEarly(validationHistory: stalled, minimumEpochs: 10, window: 5))
+    #expect(!shouldStopEarly(validationHistory: stalled, minimumEpochs: 12, window: 5))
+}
