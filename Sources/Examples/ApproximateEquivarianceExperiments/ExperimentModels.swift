@@ -22,8 +22,8 @@ struct ModelSettings {
 /// Conv, the strictly equivariant model and the relaxed model for `symmetry` (REFERENCE.md §5.1, §5.7):
 /// translation: Conv (which is the strictly equivariant model) and RGroup (`RelaxedTranslationVelocityNet`);
 /// rotation: Conv, E2CNN-style `SteerableVelocityNet` and RSteer (C4; hidden/4 regular fields, so the
-/// channel width matches Conv's); scaling: Conv, SESN (`ScaleVelocityNet`) and its relaxed form (RGroup
-/// for scale).
+/// channel width matches Conv's); scaling: Conv, SESN (`ScaleVelocityNet`) and RSteer for scale
+/// (per-pixel Hermite-Gaussian coefficients), the models run.sh trains.
 func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
     var generator = RandomGenerator(seed: seed)
     let zero = { Tensor.zeros([]) }
@@ -42,8 +42,8 @@ func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettin
                 Contender(name: "RSteer", model: relaxed, penalty: { relaxedSteerableRegularizer(relaxed.relaxedLayers, alpha: alpha) })]
     case .scaling:
         let strict = ScaleVelocityNet(hidden: hidden, layerCount: layers, using: &generator)
-        let relaxed = ScaleVelocityNet(hidden: hidden, layerCount: layers, bankCount: banks, using: &generator)
+        let relaxed = ScaleVelocityNet(hidden: hidden, layerCount: layers, relaxation: .kernel(.equivariant), using: &generator)
         return [conv, Contender(name: "Equiv (SESN)", model: strict, penalty: zero),
-                Contender(name: "RGroup (scale)", model: relaxed, penalty: { relaxedGroupRegularizer(relaxed.relaxedLayers, alpha: alpha) })]
+                Contender(name: "RSteer (scale)", model: relaxed, penalty: { relaxedSteerableRegularizer(relaxed.relaxedKernelLayers, alpha: alpha) })]
     }
 }

@@ -28,7 +28,10 @@ private func models(seed: UInt64 = 1) -> [(name: String, model: any Layer)] {
         ("Combo", ComboVelocityNet(group: c4, inputFrames: frames, hidden: 2, layerCount: 3, plainLayers: 1, dtype: d, using: &g)),
         ("CLCNN", LocallyConnectedVelocityNet(inputFrames: frames, height: 7, width: 7, hidden: 2, layerCount: 3, rank: 2, dtype: d, using: &g)),
         ("SESN", ScaleVelocityNet(inputFrames: frames, hidden: 2, layerCount: 3, basis: scaleBasis, dtype: d, using: &g)),
-        ("RGroup-scale", ScaleVelocityNet(inputFrames: frames, hidden: 2, layerCount: 3, bankCount: 2, basis: scaleBasis, dtype: d, using: &g)),
+        ("RGroup-scale", ScaleVelocityNet(inputFrames: frames, hidden: 2, layerCount: 3, relaxation: .group(bankCount: 2), basis: scaleBasis,
+                                          dtype: d, using: &g)),
+        ("RSteer-scale", ScaleVelocityNet(inputFrames: frames, hidden: 2, layerCount: 3, relaxation: .kernel(.referenceRandom), basis: scaleBasis,
+                                          dtype: d, using: &g)),
     ]
 }
 
