@@ -49,7 +49,7 @@ let package = Package(
             dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"],
             exclude: ["Fixtures"]),  // read by path from the tests
         .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
-        .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "Orbit", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "Orbit", "OrbitNN", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit"]),
         .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit"]),
@@ -63,6 +63,10 @@ let package = Package(
             name: "SmokeData",
             dependencies: ["Orbit", "OrbitDatasets", "OrbitCommandLine"],
             path: "Sources/Examples/SmokeData"),
+        .executableTarget(
+            name: "ApproximateEquivarianceExperiments",
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"],
+            path: "Sources/Examples/ApproximateEquivarianceExperiments"),
         .executableTarget(
             name: "OrbitTrain",
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),

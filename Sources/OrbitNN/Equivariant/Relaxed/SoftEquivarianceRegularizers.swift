@@ -51,7 +51,8 @@ public func relaxedGroupRegularizer(_ layers: [any RelaxedCombinationLayer], alp
     return penalty(differences, alpha: alpha, form: form, like: layers[0].combinationWeights.value)
 }
 
-/// The regularizer for `RelaxedTranslationConvolution`s (section 3.3 for translations; reference
+/// The regularizer for position-relaxed layers (`RelaxedTranslationConvolution`,
+/// `RelaxedTranslationSteerableConvolution`, `RelaxedTranslationScaleConvolution`; section 3.3 for translations; reference
 /// `get_weight_constraint` of `Relaxed_ConvNet`): differences of the combination weights w [H, W, L]
 /// between neighbouring positions along H and along W,
 ///
@@ -60,7 +61,7 @@ public func relaxedGroupRegularizer(_ layers: [any RelaxedCombinationLayer], alp
 ///
 /// (the reference stacks the layers' weights, so `.referenceSquared` needs them of equal shape).
 /// Returns a scalar (rank 0).
-public func relaxedTranslationRegularizer(_ layers: [RelaxedTranslationConvolution], alpha: Double,
+public func relaxedTranslationRegularizer(_ layers: [any RelaxedPositionLayer], alpha: Double,
                                           form: SoftEquivarianceForm = .paper) -> Tensor {
     requireArgument(!layers.isEmpty, "relaxedTranslationRegularizer", "needs at least one layer")
     let shapes = layers.map(\.combinationWeights.shape)

@@ -1,0 +1,49 @@
+import Orbit
+import OrbitDatasets
+import OrbitNN
+
+/// One model of the comparison: the network and the soft-equivariance penalty its training adds.
+struct Contender {
+    let name: String
+    let model: any Layer
+    /// The regularizer to add to the loss (a rank-0 zero for models without one).
+    let penalty: () -> Tensor
+}
+
+/// Sizes shared by the models of a run.
+struct ModelSettings {
+    var hidden: Int
+    var layers: Int
+    var bankCount: Int
+    var alpha: Double
+    var size: Int
+}
+
+/// Conv, the strictly equivariant model and the relaxed model for `symmetry` (REFERENCE.md §5.1, §5.7):
+/// translation: Conv (which is the strictly equivariant model) and RGroup (`RelaxedTranslationVelocityNet`);
+/// rotation: Conv, E2CNN-style `SteerableVelocityNet` and RSteer (C4; hidden/4 regular fields, so the
+/// channel width matches Conv's); scaling: Conv, SESN (`ScaleVelocityNet`) and RSteer for scale
+/// (per-pixel Hermite-Gaussian coefficients), the models run.sh trains.
+func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
+    var generator = RandomGenerator(seed: seed)
+    let zero = { Tensor.zeros([]) }
+    let (hidden, layers, banks, alpha) = (settings.hidden, settings.layers, settings.bankCount, settings.alpha)
+    let conv = Contender(name: "Conv", model: VelocityConvNet(hidden: hidden, layerCount: layers, using: &generator), penalty: zero)
+    switch symmetry {
+    case .translation:
+        let relaxed = RelaxedTranslationVelocityNet(height: settings.size, width: settings.size, hidden: hidden, layerCount: layers,
+                                                    bankCount: banks, using: &generator)
+        return [conv, Contender(name: "RGroup", model: relaxed, penalty: { relaxedTranslationRegularizer(relaxed.layers, alpha: alpha) })]
+    case .rotation:
+        let fields = max(1, hidden / 4)
+        let strict = SteerableVelocityNet(hidden: fields, layerCount: layers, using: &generator)
+        let relaxed = SteerableVelocityNet(hidden: fields, layerCount: layers, relaxation: .kernel(.equivariant), using: &generator)
+        return [conv, Contender(name: "Equiv (steerable)", model: strict, penalty: zero),
+                Contender(name: "RSteer", model: relaxed, penalty: { relaxedSteerableRegularizer(relaxed.relaxedLayers, alpha: alpha) })]
+    case .scaling:
+        let strict = ScaleVelocityNet(hidden: hidden, layerCount: layers, using: &generator)
+        let relaxed = ScaleVelocityNet(hidden: hidden, layerCount: layers, relaxation: .kernel(.equivariant), using: &generator)
+        return [conv, Contender(name: "Equiv (SESN)", model: strict, penalty: zero),
+                Contender(name: "RSteer (scale)", model: relaxed, penalty: { relaxedSteerableRegularizer(relaxed.relaxedKernelLayers, alpha: alpha) })]
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Orbit
+import OrbitDatasets
+import OrbitNN
+import OrbitOptimizers
+
+/// The protocol of REFERENCE.md §5.9: Adam (weight decay 4e-4), StepLR per epoch, the multi-step
+/// autoregressive loss over the training targets plus the model's penalty, validation RMSE each epoch,
+/// the best validation epoch's parameters (a real copy) restored for the 20-step tests.
+struct TrainingSettings {
+    var epochs: Int
+    var batchSize: Int
+    var learningRate: Double
+    var decay: Double
+    var weightDecay = 4e-4
+    /// The reference's early stopping applies after this many epochs (it uses 100).
+    var earlyStopAfter: Int
+}
+
+struct Outcome {
+    let future: Double
+    let domain: Double
+    let bestEpoch: Int
+    let seconds: Double
+}
+
+/// Frames arrive with row 0 at the bottom (Docs/Fluids.md); the models' C_N action takes rows downwards
+/// (y = -row, `PlanarAction`), so batches are flipped along H, which makes (u, v) the model's (x, y).
+func batch(_ windows: some Collection<FluidWindow>, from collection: FluidWindows) -> (inputs: Tensor, targets: Tensor) {
+    let collated = FluidBatch(collating: windows, from: collection)
+    return (collated.inputs.flipped(axes: [2]), collated.targets.flipped(axes: [3]))
+}
+
+/// √(mean over batches of the k-step rollout MSE) on `windows`.
+func rolloutRMSE(_ model: any Layer, _ windows: FluidWindows, indices: [Int], batchSize: Int) -> Double {
+    var rmse = RolloutRMSE()
+    for start in stride(from: 0, to: indices.count, by: batchSize) {
+        let chosen = indices[start..<min(start + batchSize, indices.count)].map { windows[$0] }
+        let (inputs, targets) = batch(chosen, from: windows)
+        rmse.add(predictions: autoregressiveRollout({ model($0) }, input: inputs, steps: windows.targetLength), targets: targets)
+    }
+    return rmse.value
+}
+
+/// `count` indices spread evenly over 0..<total (all of them when count >= total).
+func spread(_ count: Int, over total: Int) -> [Int] {
+    guard count < total else { return Array(0..<total) }
+    return (0..<count).map { $0 * total / count }
+}
+
+func train(_ contender: Contender, data: SmokePlumeData, plan: FluidSplitPlan, trainWindows: Int, evaluationWindows: Int,
+           settings: TrainingSettings, seed: UInt64, log: (String) -> Void) -> Outcome {
+    let start = Date()
+    let (model, parameters) = (contender.model, contender.model.parameters)
+    let optimizer = Adam(learningRate: settings.learningRate, weightDecay: settings.weightDecay)
+    let schedule = StepDecay(initial: settings.learningRate, stepSize: 1, factor: settings.decay)
+    let train = data.windows(.train, plan: plan), validation = data.windows(.validation, plan: plan)
+    let trainIndices = spread(trainWindows, over: train.count)
+    var selection = BestEpochSelection()
+    var history: [Double] = []
+    for epoch in 0..<settings.epochs {
+        optimizer.learningRate = schedule.learningRate(at: epoch)
+        let order = Shuffled(trainIndices, generator: RandomGenerator(seed: seed), epoch: epoch)
+        var lossSum = 0.0, batches = 0
+        for first in stride(from: 0, to: order.count, by: settings.batchSize) {
+            let chosen = order[first..<min(first + settings.batchSize, order.count)].map { train[$0] }
+            let (inputs, targets) = batch(chosen, from: train)
+            let (loss, gradients) = valueAndGradient(of: parameters) {
+                autoregressiveLoss({ model($0) }, input: inputs, targets: targets) + contender.penalty()
+            }
+            optimizer.update(parameters, with: gradients)
+            (lossSum, batches) = (lossSum + loss.item, batches + 1)
+        }
+        let score = rolloutRMSE(model, validation, indices: spread(evaluationWindows, over: validation.count), batchSize: settings.batchSize)
+        let improved = selection.record(epoch: epoch, validation: score, module: model)
+        history.append(score)
+        log(String(format: "  %@ epoch %d: train loss %.5f, validation RMSE %.5f%@", contender.name, epoch + 1, lossSum / Double(max(batches, 1)),
+                   score, improved ? " (best)" : ""))
+        if shouldStopEarly(validationHistory: history, minimumEpochs: settings.earlyStopAfter) { break }
+    }
+    selection.restoreBest(into: model)
+    let future = data.windows(.testFuture, plan: plan), domain = data.windows(.testDomain, plan: plan)
+    return Outcome(future: rolloutRMSE(model, future, indices: spread(evaluationWindows, over: future.count), batchSize: settings.batchSize),
+                   domain: rolloutRMSE(model, domain, indices: spread(evaluationWindows, over: domain.count), batchSize: settings.batchSize),
+                   bestEpoch: (selection.bestEpoch ?? 0) + 1, seconds: Date().timeIntervalSince(start))
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Orbit
+import OrbitCommandLine
+import OrbitDatasets
+import OrbitNN
+
+// Table 1 of Wang, Walters and Yu (ICML 2022) at a chosen scale: Conv, the strictly equivariant model and
+// the relaxed model trained on one smoke-plume design, Future and Domain RMSE (20-step rollouts) as
+// mean ± std over seeds, printed and written as a markdown table. Not run by CI.
+//
+//     swift run -c release ApproximateEquivarianceExperiments --symmetry rotation --epochs 30 --hidden 32 --seeds 0,1,2
+//     swift run -c release ApproximateEquivarianceExperiments --symmetry translation --plan small --epochs 1 --tasks 2 --seeds 0
+
+let options = [
+    Option("symmetry", default: "rotation", help: "translation, rotation or scaling"),
+    Option("epochs", default: "30", help: "training epochs (the reference: up to 1000 with early stopping)"),
+    Option("hidden", default: "32", help: "Conv channels; steerable models use hidden/4 regular C4 fields"),
+    Option("layers", default: "5", help: "layers per model"),
+    Option("banks", default: "2", help: "L, filter banks of the relaxed group models"),
+    Option("alpha", default: "1e-5", help: "soft-equivariance regularizer weight (paper form, linear in alpha)"),
+    Option("train-windows", default: "1000", help: "training windows used per epoch (spread over all tasks and starts)"),
+    Option("eval-windows", default: "200", help: "windows per validation and test split"),
+    Option("seeds", default: "0,1,2", help: "comma-separated seeds"),
+    Option("batch", default: "8", help: "batch size"),
+    Option("lr", default: "1e-3", help: "learning rate"),
+    Option("decay", default: "0.95", help: "StepLR factor per epoch"),
+    Option("early-stop-after", default: "100", help: "epochs before the reference's early-stopping rule applies"),
+    Option("plan", default: "paper", help: "paper (310 frames) or small (62 frames, few starts: for smoke tests)"),
+    Option("tasks", default: "0", help: "use only the first n training and n test-domain tasks (0 = all)"),
+    Option("cache", default: ".build/fluids-cache", help: "directory of cached simulations"),
+    Option("output", default: "", help: "markdown file to write (default Docs/results/approximate-equivariance-<symmetry>.md)"),
+]
+let arguments: Arguments
+do {
+    arguments = try Arguments(CommandLine.arguments.dropFirst(), options: options)
+} catch {
+    Console.line(Arguments.helpText(command: "ApproximateEquivarianceExperiments",
+                                    summary: "Relaxed vs. Conv vs. strictly equivariant models on smoke plumes.", options: options))
+    exit(error as? ArgumentError == .helpRequested ? 0 : 2)
+}
+
+/// The small plan: train starts 0..<20, validation 20..<25, test-future 25..<30, test-domain 0..<5.
+let smallPlan = FluidSplitPlan(trainStarts: 0..<20, validationStarts: 20..<25, testFutureStarts: 25..<30, testDomainStarts: 0..<5)
+
+func meanAndDeviation(_ values: [Double]) -> String {
+    let mean = values.reduce(0, +) / Double(values.count)
+    let variance = values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
+    return String(format: "%.4f ± %.4f", mean, variance.squareRoot())
+}
+
+do {
+    guard let symmetry = SmokePlumeDesign.Symmetry(rawValue: try arguments.value("symmetry")) else {
+        Console.line("unknown symmetry; see --help")
+        exit(2)
+    }
+    let plan = try arguments.value("plan", as: String.self) == "small" ? smallPlan : FluidSplitPlan.paper
+    let taskLimit = try arguments.value("tasks", as: Int.self)
+    let seeds = try arguments.value("seeds", as: String.self).split(separator: ",").compactMap { UInt64($0) }
+    let settings = ModelSettings(hidden: try arguments.value("hidden"), layers: try arguments.value("layers"),
+                                 bankCount: try arguments.value("banks"), alpha: try arguments.value("alpha"), size: 64)
+    let training = TrainingSettings(epochs: try arguments.value("epochs"), batchSize: try arguments.value("batch"),
+                                    learningRate: try arguments.value("lr"), decay: try arguments.value("decay"),
+                                    earlyStopAfter: try arguments.value("early-stop-after"))
+    let (trainWindows, evaluationWindows) = (try arguments.value("train-windows", as: Int.self), try arguments.value("eval-windows", as: Int.self))
+
+    var design: SmokePlumeDesign = switch symmetry {
+    case .translation: .translation()
+    case .rotation: .rotation()
+    case .scaling: .scaling()
+    }
+    if plan != .paper { design = design.truncated(toSteps: plan.requiredFrames + 1) }
+    if taskLimit > 0 {
+        design = SmokePlumeDesign(symmetry: symmetry, trainTasks: Array(design.trainTasks.prefix(taskLimit)),
+                                  testDomainTasks: Array(design.testDomainTasks.prefix(taskLimit)))
+    }
+    let start = Date()
+    let data = try SmokePlumeData(design, cache: FluidCache(directory: URL(fileURLWithPath: try arguments.value("cache"))))
+    Console.line(String(format: "%@: %d + %d sequences ready in %.1f s", symmetry.rawValue, data.trainSequences.count,
+                        data.testDomainSequences.count, Date().timeIntervalSince(start)))
+
+    var results: [String: [Outcome]] = [:]
+    var order: [String] = [], parameterCounts: [String: Int] = [:]
+    for seed in seeds {
+        for contender in contenders(for: symmetry, settings, seed: seed) {
+            if results[contender.name] == nil { order.append(contender.name) }
+            parameterCounts[contender.name] = contender.model.parameterCount
+            let outcome = train(contender, data: data, plan: plan, trainWindows: trainWindows, evaluationWindows: evaluationWindows,
+                                settings: training, seed: seed) { Console.line($0) }
+            Console.line(String(format: "%@ seed %d: future %.4f, domain %.4f (best epoch %d, %.1f s)", contender.name, seed,
+                                outcome.future, outcome.domain, outcome.bestEpoch, outcome.seconds))
+            results[contender.name, default: []].append(outcome)
+        }
+    }
+
+    var lines = ["# Approximately equivariant networks: \(symmetry.rawValue) smoke plumes", "",
+                 "Settings: epochs \(training.epochs), hidden \(settings.hidden), layers \(settings.layers), banks \(settings.bankCount), "
+                     + "alpha \(settings.alpha), train windows \(trainWindows), eval windows \(evaluationWindows), plan \(plan == .paper ? "paper" : "small"), "
+                     + "tasks \(data.trainSequences.count) + \(data.testDomainSequences.count), batch \(training.batchSize), lr \(training.learningRate), "
+                     + "decay \(training.decay), seeds \(seeds.map(String.init).joined(separator: ",")). RMSE over 20 autoregressive steps, "
+                     + "mean ± std over seeds.", "",
+                 "| model | parameters | Future RMSE | Domain RMSE | seconds per run |", "|---|---|---|---|---|"]
+    for name in order {
+        let outcomes = results[name]!
+        lines.append("| \(name) | \(parameterCounts[name]!) | \(meanAndDeviation(outcomes.map(\.future))) | "
+                     + "\(meanAndDeviation(outcomes.map(\.domain))) | \(String(format: "%.1f", outcomes.map(\.seconds).reduce(0, +) / Double(outcomes.count))) |")
+    }
+    let table = lines.joined(separator: "\n") + "\n"
+    Console.line(table)
+    var output = try arguments.value("output", as: String.self)
+    if output.isEmpty { output = "Docs/results/approximate-equivariance-\(symmetry.rawValue).md" }
+    try FileManager.default.createDirectory(at: URL(fileURLWithPath: output).deletingLastPathComponent(), withIntermediateDirectories: true)
+    try table.write(toFile: output, atomically: true, encoding: .utf8)
+    Console.line(String(format: "wrote %@ (total %.1f s)", output, Date().timeIntervalSince(start)))
+} catch {
+    Console.line("error: \(error)")
+    exit(1)
+}
