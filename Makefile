@@ -1,5 +1,6 @@
 # Orbit: the README's commands live here.
-#   make run     the main job: train the MNIST CNN (pass options with ARGS="--epochs 5", see ARGS="--help")
+#   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
+#   make mnist   train the classic MNIST CNN (ARGS="--full" for the 12-epoch recipe)
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
 #   make lines   file-size report; fails when a Swift file is over the budget
@@ -13,12 +14,15 @@ LINE_BUDGET ?= 400
 NATIVE := -Xswiftc -target-cpu -Xswiftc native $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo -Xswiftc -DORBIT_FMA)
 RELEASE := -c release $(NATIVE)
 
-.PHONY: run test bench lines build fuzz fuzz-coverage
+.PHONY: run mnist test bench lines build fuzz fuzz-coverage
 
 build:
 	$(SWIFT) build $(RELEASE)
 
 run:
+	$(SWIFT) run $(RELEASE) OrbitFlows $(ARGS)
+
+mnist:
 	$(SWIFT) run $(RELEASE) OrbitTrain $(ARGS)
 
 # Tests build with -enable-testing (for @testable imports) into their own folder, so switching between

@@ -24,7 +24,7 @@ struct TrainingOptions: Codable, Equatable {
         Prints a progress bar and the test accuracy after each epoch, appends metrics to
         <output>/metrics.jsonl, and saves <output>/checkpoint.safetensors after every epoch and on
         Ctrl-C; --resume continues from it exactly (same batches, same dropout masks, same losses).
-        Defaults take a few minutes on 2 cores; --full trains 12 epochs with shift augmentation.
+        Defaults (`make mnist`) take a few minutes on 2 cores; --full trains 12 epochs with shift augmentation.
         """
 
     static let options: [Option] = [

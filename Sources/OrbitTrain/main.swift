@@ -4,7 +4,7 @@ import Orbit
 import OrbitCommandLine
 import Synchronization
 
-// orbit-train: `make run` trains the classic MNIST CNN; `--help` lists the options.
+// orbit-train: `make mnist` trains the classic MNIST CNN; `--help` lists the options.
 
 let command = "orbit-train"
 let arguments: Arguments
