@@ -24,7 +24,8 @@ struct TrainingOptions: Codable, Equatable {
         Prints a progress bar and the test accuracy after each epoch, appends metrics to
         <output>/metrics.jsonl, and saves <output>/checkpoint.safetensors after every epoch and on
         Ctrl-C; --resume continues from it exactly (same batches, same dropout masks, same losses).
-        Defaults (`make mnist`) take a few minutes on 2 cores; --full trains 12 epochs with shift augmentation.
+        Defaults (`make mnist`) take a few minutes on 2 cores; --full trains 15 epochs with shift
+        augmentation and a slower decay (99.30% measured, ~35 min).
         """
 
     static let options: [Option] = [
@@ -40,7 +41,7 @@ struct TrainingOptions: Codable, Equatable {
         Option("threads", default: "0", help: "kernel threads (0: all cores)"),
         Option("benchmark", default: "0", help: "time N training steps and 5 evaluations, print JSON lines, and exit (no training)"),
         Option("augment-shift", default: "0", help: "shift each training image by up to N pixels (seeded)"),
-        Option(flag: "full", help: "the full recipe: 12 epochs with 2-pixel shift augmentation (explicit options still win)"),
+        Option(flag: "full", help: "the full recipe: 15 epochs, decay 0.8, 2-pixel shift augmentation (explicit options still win)"),
         Option(flag: "resume", help: "continue from <output>/checkpoint.safetensors"),
     ]
 
@@ -48,12 +49,13 @@ struct TrainingOptions: Codable, Equatable {
 
     init(_ arguments: Arguments) throws {
         epochs = try arguments.value("epochs")
-        if arguments.flag("full") && !arguments.isGiven("epochs") { epochs = 12 }
+        if arguments.flag("full") && !arguments.isGiven("epochs") { epochs = 15 }
         augmentShift = try arguments.value("augment-shift")
         if arguments.flag("full") && !arguments.isGiven("augment-shift") { augmentShift = 2 }
         batchSize = try arguments.value("batch-size")
         learningRate = try arguments.value("learning-rate")
         learningRateDecay = try arguments.value("learning-rate-decay")
+        if arguments.flag("full") && !arguments.isGiven("learning-rate-decay") { learningRateDecay = 0.8 }
         seed = try arguments.value("seed")
         trainingExamples = try arguments.value("training-examples")
         testExamples = try arguments.value("test-examples")
