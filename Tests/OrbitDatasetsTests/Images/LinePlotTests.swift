@@ -32,7 +32,7 @@ private func pixels(of colour: (red: Float, green: Float, blue: Float), in image
     #expect(!corner.isEmpty)
     // The flat series' point at x = 5 is outside the range and not drawn: nothing right of x = 0.9.
     let rightmost = pixels(of: flat.colour, in: plot.image).map(\.x).max() ?? 0
-    #expect(rightmost <= margins.left + Int(0.9 * Double(300 - 1 - margins.right - margins.left)) + 3)
+    #expect(rightmost <= margins.left + Int((0.9 * Double(300 - 1 - margins.right - margins.left)).rounded()) + 3)
 }
 
 @Test func ticksAreRoundAndCoverTheRange() {
