@@ -17,6 +17,10 @@ struct ModelSettings {
     var bankCount: Int
     var alpha: Double
     var size: Int
+    /// Frames per input window (10 for Table 1, 1 for the equivariance-level experiment).
+    var inputFrames = 10
+    /// How RSteer starts: exactly equivariant (Orbit's default) or the reference's random coefficients.
+    var relaxedInitialization = RelaxedSteerableInitialization.equivariant
 }
 
 /// Conv, the strictly equivariant model and the relaxed model for `symmetry` (REFERENCE.md §5.1, §5.7):
@@ -27,8 +31,9 @@ struct ModelSettings {
 func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
     var generator = RandomGenerator(seed: seed)
     let zero = { Tensor.zeros([]) }
-    let (hidden, layers, banks, alpha) = (settings.hidden, settings.layers, settings.bankCount, settings.alpha)
-    let conv = Contender(name: "Conv", model: VelocityConvNet(hidden: hidden, layerCount: layers, using: &generator), penalty: zero)
+    let (hidden, layers, banks, alpha, frames) = (settings.hidden, settings.layers, settings.bankCount, settings.alpha, settings.inputFrames)
+    let conv = Contender(name: "Conv", model: VelocityConvNet(inputFrames: frames, hidden: hidden, layerCount: layers, using: &generator),
+                         penalty: zero)
     switch symmetry {
     case .translation:
         let relaxed = RelaxedTranslationVelocityNet(height: settings.size, width: settings.size, hidden: hidden, layerCount: layers,
@@ -36,8 +41,9 @@ func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettin
         return [conv, Contender(name: "RGroup", model: relaxed, penalty: { relaxedTranslationRegularizer(relaxed.layers, alpha: alpha) })]
     case .rotation:
         let fields = max(1, hidden / 4)
-        let strict = SteerableVelocityNet(hidden: fields, layerCount: layers, using: &generator)
-        let relaxed = SteerableVelocityNet(hidden: fields, layerCount: layers, relaxation: .kernel(.equivariant), using: &generator)
+        let strict = SteerableVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, using: &generator)
+        let relaxed = SteerableVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers,
+                                           relaxation: .kernel(settings.relaxedInitialization), using: &generator)
         return [conv, Contender(name: "Equiv (steerable)", model: strict, penalty: zero),
                 Contender(name: "RSteer", model: relaxed, penalty: { relaxedSteerableRegularizer(relaxed.relaxedLayers, alpha: alpha) })]
     case .scaling:

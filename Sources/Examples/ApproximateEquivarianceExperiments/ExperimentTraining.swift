@@ -48,14 +48,14 @@ func spread(_ count: Int, over total: Int) -> [Int] {
     return (0..<count).map { $0 * total / count }
 }
 
-func train(_ contender: Contender, data: SmokePlumeData, plan: FluidSplitPlan, trainWindows: Int, evaluationWindows: Int,
-           settings: TrainingSettings, seed: UInt64, log: (String) -> Void) -> Outcome {
-    let start = Date()
+/// Trains `contender` on the windows `trainIndices` of `train` (reshuffled every epoch), scores the
+/// validation windows `validationIndices` by their rollout RMSE after each epoch, and restores the best
+/// epoch's parameters. Returns the best epoch (1-based).
+func fit(_ contender: Contender, train: FluidWindows, trainIndices: [Int], validation: FluidWindows, validationIndices: [Int],
+         settings: TrainingSettings, seed: UInt64, log: (String) -> Void) -> Int {
     let (model, parameters) = (contender.model, contender.model.parameters)
     let optimizer = Adam(learningRate: settings.learningRate, weightDecay: settings.weightDecay)
     let schedule = StepDecay(initial: settings.learningRate, stepSize: 1, factor: settings.decay)
-    let train = data.windows(.train, plan: plan), validation = data.windows(.validation, plan: plan)
-    let trainIndices = spread(trainWindows, over: train.count)
     var selection = BestEpochSelection()
     var history: [Double] = []
     for epoch in 0..<settings.epochs {
@@ -71,7 +71,7 @@ func train(_ contender: Contender, data: SmokePlumeData, plan: FluidSplitPlan, t
             optimizer.update(parameters, with: gradients)
             (lossSum, batches) = (lossSum + loss.item, batches + 1)
         }
-        let score = rolloutRMSE(model, validation, indices: spread(evaluationWindows, over: validation.count), batchSize: settings.batchSize)
+        let score = rolloutRMSE(model, validation, indices: validationIndices, batchSize: settings.batchSize)
         let improved = selection.record(epoch: epoch, validation: score, module: model)
         history.append(score)
         log(String(format: "  %@ epoch %d: train loss %.5f, validation RMSE %.5f%@", contender.name, epoch + 1, lossSum / Double(max(batches, 1)),
@@ -79,8 +79,19 @@ func train(_ contender: Contender, data: SmokePlumeData, plan: FluidSplitPlan, t
         if shouldStopEarly(validationHistory: history, minimumEpochs: settings.earlyStopAfter) { break }
     }
     selection.restoreBest(into: model)
+    return (selection.bestEpoch ?? 0) + 1
+}
+
+/// Table 1: `fit` on `trainWindows` of the train split, then the 20-step Future and Domain RMSE.
+func train(_ contender: Contender, data: SmokePlumeData, plan: FluidSplitPlan, trainWindows: Int, evaluationWindows: Int,
+           settings: TrainingSettings, seed: UInt64, log: (String) -> Void) -> Outcome {
+    let start = Date()
+    let train = data.windows(.train, plan: plan), validation = data.windows(.validation, plan: plan)
+    let bestEpoch = fit(contender, train: train, trainIndices: spread(trainWindows, over: train.count), validation: validation,
+                        validationIndices: spread(evaluationWindows, over: validation.count), settings: settings, seed: seed, log: log)
+    let model = contender.model
     let future = data.windows(.testFuture, plan: plan), domain = data.windows(.testDomain, plan: plan)
     return Outcome(future: rolloutRMSE(model, future, indices: spread(evaluationWindows, over: future.count), batchSize: settings.batchSize),
                    domain: rolloutRMSE(model, domain, indices: spread(evaluationWindows, over: domain.count), batchSize: settings.batchSize),
-                   bestEpoch: (selection.bestEpoch ?? 0) + 1, seconds: Date().timeIntervalSince(start))
+                   bestEpoch: bestEpoch, seconds: Date().timeIntervalSince(start))
 }

@@ -10,8 +10,14 @@ import OrbitNN
 //
 //     swift run -c release ApproximateEquivarianceExperiments --symmetry rotation --epochs 30 --hidden 32 --seeds 0,1,2
 //     swift run -c release ApproximateEquivarianceExperiments --symmetry translation --plan small --epochs 1 --tasks 2 --seeds 0
+//
+// `--experiment levels` runs section 5.2 instead (EquivarianceLevelExperiment.swift): the learned
+// equivariance error of Conv, the steerable model and RSteer against the data's, on 10 data sets.
+//
+//     swift run -c release ApproximateEquivarianceExperiments --experiment levels --epochs 20 --hidden 16 --layers 3 --seeds 0
 
 let options = [
+    Option("experiment", default: "table", help: "table (Table 1 on one design) or levels (section 5.2: model vs data equivariance error)"),
     Option("symmetry", default: "rotation", help: "translation, rotation or scaling"),
     Option("epochs", default: "30", help: "training epochs (the reference: up to 1000 with early stopping)"),
     Option("hidden", default: "32", help: "Conv channels; steerable models use hidden/4 regular C4 fields"),
@@ -28,7 +34,11 @@ let options = [
     Option("plan", default: "paper", help: "paper (310 frames) or small (62 frames, few starts: for smoke tests)"),
     Option("tasks", default: "0", help: "use only the first n training and n test-domain tasks (0 = all)"),
     Option("cache", default: ".build/fluids-cache", help: "directory of cached simulations"),
-    Option("output", default: "", help: "markdown file to write (default Docs/results/approximate-equivariance-<symmetry>.md)"),
+    Option("output", default: "", help: "markdown file to write (default Docs/results/approximate-equivariance-<symmetry>.md; "
+           + "levels: the path without extension, default Docs/results/approximate-equivariance-levels)"),
+    Option("levels", default: "10", help: "levels: the data sets 0..<n of growing equivariance error"),
+    Option("pool", default: "1", help: "levels: average the 64 x 64 fields over n x n blocks (2: 32 x 32)"),
+    Option("rsteer-init", default: "equivariant", help: "levels: RSteer starts equivariant or, as the reference, random"),
 ]
 let arguments: Arguments
 do {
@@ -46,6 +56,16 @@ func meanAndDeviation(_ values: [Double]) -> String {
     let mean = values.reduce(0, +) / Double(values.count)
     let variance = values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
     return String(format: "%.4f ± %.4f", mean, variance.squareRoot())
+}
+
+if (try? arguments.value("experiment", as: String.self)) == "levels" {
+    do {
+        try runLevelExperiment(arguments)
+        exit(0)
+    } catch {
+        Console.line("error: \(error)")
+        exit(1)
+    }
 }
 
 do {
