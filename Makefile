@@ -1,6 +1,6 @@
 # Orbit: the README's commands live here.
 #   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
-#   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~75 min on 2 cores)
+#   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~50 min on 2 cores, estimated)
 #   make mnist   train the classic MNIST CNN (ARGS="--full" for the 12-epoch recipe)
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
@@ -30,12 +30,10 @@ mnist:
 # Each is resumable: interrupt with Ctrl-C and repeat the command with --resume.
 FLOWS := $(SWIFT) run $(RELEASE) OrbitFlows
 experiments:
-	$(FLOWS) --experiment translating --data-velocities 1 --models grnn,fernn-v1,fernn-v2 --seeds 1 --hidden 8 \
+	$(FLOWS) --experiment translating --data-velocities 1 --models grnn,fernn-v1,fernn-v2 --seeds 1,2,3 --hidden 8 \
 	  --grid-range 2 --grid-sequences 100 --output runs/velocity-grid
-	$(FLOWS) --experiment translating --data-velocities 2 --models grnn,fernn-v1,fernn-v2 --seeds 1,2,3 --hidden 8 \
-	  --grid-range 0 --output runs/table
 	$(FLOWS) --experiment bouncing --digits 2 --data-velocities 1 --models grnn,fernn-v1,fernn-v1-mix --seeds 1 --hidden 8 \
-	  --training-sequences 1000 --output runs/bouncing
+	  --training-sequences 600 --output runs/bouncing
 	$(FLOWS) --experiment rotating --group-order 8 --data-velocities 1 --models grnn,fernn-v1 --seeds 1 --hidden 2 \
 	  --output runs/rotating
 
