@@ -1,6 +1,8 @@
 # Orbit: the README's commands live here.
 #   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
-#   make mnist   train the classic MNIST CNN (ARGS="--full" for the 12-epoch recipe)
+#   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~50 min on 2 cores, estimated)
+#   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; ~70 min)
+#   make mnist   train the classic MNIST CNN (ARGS="--full" for the 15-epoch recipe, 99.30%)
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
 #   make lines   file-size report; fails when a Swift file is over the budget
@@ -14,7 +16,7 @@ LINE_BUDGET ?= 400
 NATIVE := -Xswiftc -target-cpu -Xswiftc native $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo -Xswiftc -DORBIT_FMA)
 RELEASE := -c release $(NATIVE)
 
-.PHONY: run mnist test bench lines build fuzz fuzz-coverage
+.PHONY: run experiments experiments-approx mnist test bench lines build fuzz fuzz-coverage
 
 build:
 	$(SWIFT) build $(RELEASE)
@@ -24,6 +26,26 @@ run:
 
 mnist:
 	$(SWIFT) run $(RELEASE) OrbitTrain $(ARGS)
+
+# The runs behind Docs/results/ (Docs/FlowEquivariance.md section 7), one after another, into runs/.
+# Each is resumable: interrupt with Ctrl-C and repeat the command with --resume.
+FLOWS := $(SWIFT) run $(RELEASE) OrbitFlows
+experiments:
+	$(FLOWS) --experiment translating --data-velocities 1 --models grnn,fernn-v1,fernn-v2 --seeds 1,2,3 --hidden 8 \
+	  --grid-range 2 --grid-sequences 100 --output runs/velocity-grid
+	$(FLOWS) --experiment bouncing --digits 2 --data-velocities 1 --models grnn,fernn-v1,fernn-v1-mix --seeds 1 --hidden 8 \
+	  --training-sequences 600 --output runs/bouncing
+	$(FLOWS) --experiment rotating --group-order 8 --data-velocities 1 --models grnn,fernn-v1 --seeds 1 --hidden 2 \
+	  --output runs/rotating
+
+# The runs behind Docs/ApproximateEquivariance.md "Results" (section 5.2 levels, then Table 1), written to
+# Docs/results/approximate-equivariance-*.{md,png}. Results do not depend on the thread count.
+APPROX := $(SWIFT) run $(RELEASE) ApproximateEquivarianceExperiments
+experiments-approx:
+	$(APPROX) --experiment levels --levels 10 --pool 2 --epochs 20 --hidden 16 --layers 3 --batch 8 --lr 1e-3 --decay 0.9 --seeds 0
+	$(APPROX) --symmetry rotation --epochs 10 --hidden 16 --layers 3 --train-windows 120 --eval-windows 40 --batch 8 --seeds 0,1,2
+	$(APPROX) --symmetry translation --epochs 10 --hidden 16 --layers 3 --train-windows 120 --eval-windows 40 --batch 8 --seeds 0,1,2
+	$(APPROX) --symmetry scaling --tasks 3 --epochs 5 --hidden 16 --layers 3 --train-windows 80 --eval-windows 24 --batch 8 --seeds 0
 
 # Tests build with -enable-testing (for @testable imports) into their own folder, so switching between
 # `make test` and `make run` does not rebuild everything each time.

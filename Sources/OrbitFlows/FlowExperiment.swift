@@ -9,9 +9,9 @@ import OrbitNN
 /// sequences of MNIST test digits at the training length and at `lengthFactor` times it.
 final class FlowExperiment {
     let options: FlowOptions
-    let trainers: [SequenceTrainer]
-    let test: TranslatingMNIST
-    let longTest: TranslatingMNIST
+    let trainers: [SequenceTrainer<FlowEquivariantRNNCell>]
+    let test: SequenceSource
+    let longTest: SequenceSource
 
     init(options: FlowOptions, resume: Bool) throws {
         self.options = options
@@ -22,18 +22,19 @@ final class FlowExperiment {
         let configuration = { (frameCount: Int) in
             TranslatingMNIST.Configuration(frameCount: frameCount, digitCount: options.digits, velocityRange: options.dataVelocityRange)
         }
-        let training = TranslatingMNIST(digits: DigitPool(mnistTraining), count: options.trainingSequences, seed: options.seed,
-                                        configuration: configuration(frames), resamplesEachEpoch: true)
-        test = TranslatingMNIST(digits: DigitPool(mnistTest), count: options.testSequences, seed: options.seed &+ 1_000,
-                                configuration: configuration(frames))
-        longTest = TranslatingMNIST(digits: DigitPool(mnistTest), count: min(options.testSequences, 100), seed: options.seed &+ 2_000,
-                                    configuration: configuration(options.inputFrames + options.lengthFactor * options.predictedFrames))
-        let fernnName = "fernn-v\(options.modelVelocityRange)"
-        trainers = [
-            try SequenceTrainer(name: "grnn", flows: .stationary, options: options, training: training, resume: resume),
-            try SequenceTrainer(name: fernnName, flows: .grid(range: options.modelVelocityRange), options: options,
-                                training: training, resume: resume),
-        ]
+        let training = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTraining), count: options.trainingSequences, seed: options.seed,
+                                                       configuration: configuration(frames), resamplesEachEpoch: true))
+        test = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTest), count: options.testSequences, seed: options.seed &+ 1_000,
+                                               configuration: configuration(frames)))
+        longTest = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTest), count: min(options.testSequences, 100),
+                                                   seed: options.seed &+ 2_000,
+                                                   configuration: configuration(options.inputFrames + options.lengthFactor * options.predictedFrames)))
+        trainers = try [("grnn", TranslationFlows.stationary), ("fernn-v\(options.modelVelocityRange)", .grid(range: options.modelVelocityRange))]
+            .map { name, flows in
+                try SequenceTrainer(name: name, options: options, training: training, resume: resume) { generator in
+                    FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: options.hiddenChannels, flows: flows, using: &generator)
+                }
+            }
         try FileManager.default.createDirectory(at: options.outputURL, withIntermediateDirectories: true)
     }
 
@@ -77,11 +78,11 @@ final class FlowExperiment {
 
     /// predictions-<i>.png: truth in the first row, then G-RNN and FERNN predicting `steps` frames.
     private func writePictures(steps: Int, examples: Int = 3) throws {
-        let batch = SequenceBatch(collating: longTest.prefix(examples))
-        let inputs = batch.frames(in: 0..<options.inputFrames)
+        let frames = longTest.prefix(examples)
+        let inputs = frames.slice(axis: 1, 0..<options.inputFrames)
         let predictions = trainers.map { $0.model(inputs, predicting: steps) }
-        for example in 0..<batch.count {
-            let truth = batch.frames.slice(axis: 0, index: example)
+        for example in 0..<frames.shape[0] {
+            let truth = frames.slice(axis: 0, index: example)
             let picture = FlowEvaluation.picture(truth: truth, predictions: predictions.map { $0.slice(axis: 0, index: example) },
                                                  inputFrames: options.inputFrames)
             let url = options.outputURL.appendingPathComponent("predictions-\(example).png")

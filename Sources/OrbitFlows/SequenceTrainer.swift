@@ -13,25 +13,27 @@ struct SequencePosition: Codable, Equatable {
     var lossCount = 0
 }
 
-/// Trains one next-step predictor (the G-RNN or the FERNN) on Translating MNIST: MSE over the predicted
-/// frames, Adam, gradient clipping by global norm (REFERENCE 1.2). Batches are a function of (seed, epoch,
-/// batch), so a run stopped at a step boundary and resumed from its checkpoint repeats the same steps.
-final class SequenceTrainer {
+/// Trains one next-step predictor (a G-RNN or a FERNN, any lifted cell) on moving-digit sequences: MSE
+/// over the predicted frames, Adam, gradient clipping by global norm (REFERENCE 1.2). Batches are a
+/// function of (seed, epoch, batch), so a run stopped at a step boundary and resumed from its checkpoint
+/// repeats the same steps. Files go to `options.outputURL/name/` (checkpoint, metrics.jsonl).
+final class SequenceTrainer<Cell: LiftedRecurrentCell> {
     let name: String
     let options: FlowOptions
-    let model: FlowPredictor<FlowEquivariantRNNCell>
+    let model: FlowPredictor<Cell>
     let optimizer: Adam
-    let training: TranslatingMNIST
+    let training: SequenceSource
     private(set) var position = SequencePosition()
     private(set) var epochLosses: [Double] = []
     var shouldStop: () -> Bool = { false }
     private let metrics: MetricsLog
 
-    /// `flows`: the FERNN's velocity set, or `.stationary` for the G-RNN.
-    init(name: String, flows: TranslationFlows, options: FlowOptions, training: TranslatingMNIST, resume: Bool) throws {
+    /// `makeCell` builds the cell from the generator seeded with `options.seed`; the decoder is drawn after it.
+    init(name: String, options: FlowOptions, training: SequenceSource, resume: Bool,
+         makeCell: (inout RandomGenerator) -> Cell) throws {
         (self.name, self.options, self.training) = (name, options, training)
         var generator = RandomGenerator(seed: options.seed)
-        let cell = FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: options.hiddenChannels, flows: flows, using: &generator)
+        let cell = makeCell(&generator)
         model = FlowPredictor(cell: cell, decoderLayers: options.decoderLayers, using: &generator)
         optimizer = Adam(learningRate: options.learningRate)
         let directory = options.outputURL.appendingPathComponent(name)
@@ -44,34 +46,30 @@ final class SequenceTrainer {
     var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
     var isFinished: Bool { position.epoch >= options.epochs }
 
-    private func loader(epoch: Int) -> DataLoader<TranslatingMNIST, SequenceBatch<[TranslatingMNIST.Digit]>> {
-        DataLoader(training.resampled(epoch: epoch), batchSize: options.batchSize, shuffling: RandomGenerator(seed: options.seed),
-                   prefetchCount: 2)
-    }
-
     /// Trains the remaining epochs; returns false when stopped early (after saving a checkpoint).
-    func run(test: (FlowPredictor<FlowEquivariantRNNCell>) -> Double) throws -> Bool {
+    func run(test: (FlowPredictor<Cell>) -> Double) throws -> Bool {
         while !isFinished {
             let started = Date()
-            let loader = loader(epoch: position.epoch)
-            let progress = ProgressBar(label: "\(name) epoch \(position.epoch + 1)/\(options.epochs)", total: loader.batchCount)
+            let progress = ProgressBar(label: "\(name) epoch \(position.epoch + 1)/\(options.epochs)",
+                                       total: training.batchCount(size: options.batchSize))
             var examples = 0
-            for batch in loader.batches(epoch: position.epoch, startingAt: position.batch) {
+            for batch in training.batches(size: options.batchSize, shuffling: RandomGenerator(seed: options.seed),
+                                          epoch: position.epoch, startingAt: position.batch) {
                 if shouldStop() {
                     try saveCheckpoint()
                     return false
                 }
-                let inputs = batch.frames(in: 0..<options.inputFrames)
-                let targets = batch.frames(in: options.inputFrames..<(options.inputFrames + options.predictedFrames))
+                let inputs = batch.slice(axis: 1, 0..<options.inputFrames)
+                let targets = batch.slice(axis: 1, options.inputFrames..<(options.inputFrames + options.predictedFrames))
                 let parameters = model.parameters
                 let (loss, gradients) = valueAndGradient(of: parameters) {
                     meanSquaredError(model(inputs, predicting: options.predictedFrames), targets)
                 }
                 optimizer.update(parameters, with: clipByGlobalNorm(gradients, maximumNorm: options.clipNorm).gradients)
                 position.batch += 1
-                position.lossSum += loss.item * Double(batch.count)
-                position.lossCount += batch.count
-                examples += batch.count
+                position.lossSum += loss.item * Double(batch.shape[0])
+                position.lossCount += batch.shape[0]
+                examples += batch.shape[0]
                 progress.update(completed: position.batch, examples: examples,
                                 fields: [("mse", String(format: "%.5f", position.lossSum / Double(position.lossCount)))])
             }

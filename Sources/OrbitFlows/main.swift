@@ -7,14 +7,15 @@ import OrbitNN
 import Synchronization
 
 // orbit-flows: `make run` trains a G-RNN and a FERNN on Translating MNIST and compares them;
+// `--experiment translating|bouncing|rotating` runs one of the paper's experiments instead (PaperExperiment);
 // `--help` lists the options.
 
 let command = "orbit-flows"
 let arguments: Arguments
 do {
-    arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FlowOptions.options)
+    arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FlowOptions.options + ExperimentOptions.options)
 } catch ArgumentError.helpRequested {
-    Console.line(Arguments.helpText(command: command, summary: FlowOptions.summary, options: FlowOptions.options))
+    Console.line(Arguments.helpText(command: command, summary: FlowOptions.summary, options: FlowOptions.options + ExperimentOptions.options))
     exit(0)
 } catch {
     FileHandle.standardError.write(Data("\(command): \(error)\nTry --help.\n".utf8))
@@ -35,6 +36,19 @@ do {
     let threads: Int = try arguments.value("threads")
     if threads > 0 { Parallelism.threadCount = threads }
     let options = try FlowOptions(arguments)
+    if let paperExperiment = try ExperimentOptions.parse(arguments) {
+        Console.line("\(command) --experiment \(paperExperiment.kind.rawValue): models \(paperExperiment.models.map(\.description)), "
+                     + "seeds \(paperExperiment.seeds), \(options.digits) digit(s), data velocity range \(options.dataVelocityRange), "
+                     + "\(options.trainingSequences) training sequences per epoch, \(options.epochs) epochs, \(Parallelism.threadCount) threads")
+        let started = Date()
+        guard try PaperExperiment(experiment: paperExperiment, options: options)
+            .run(resume: arguments.flag("resume"), stop: { interrupted.load(ordering: .relaxed) > 0 }) else {
+            Console.line("stopped; checkpoints saved in \(options.outputDirectory); continue with --resume")
+            exit(130)
+        }
+        Console.line(String(format: "wall clock %.0f s", Date().timeIntervalSince(started)))
+        exit(0)
+    }
     let experiment = try FlowExperiment(options: options, resume: arguments.flag("resume"))
     Console.line("\(command): \(options.digits) digit(s), data velocities {-\(options.dataVelocityRange)..\(options.dataVelocityRange)}², "
                  + "\(options.trainingSequences) training sequences per epoch, \(options.epochs) epochs, "

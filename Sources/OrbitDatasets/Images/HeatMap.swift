@@ -27,8 +27,10 @@ public struct HeatMap: Sendable {
     /// The largest drawable value (nil if none is drawable).
     public let maximum: Double?
 
-    /// The colour of `value`s in a rows x columns grid (all rows of equal length).
-    public init(values: [[Double]], cellSize: Int = 16, scale: Scale = .linear) {
+    /// The colour of `value`s in a rows x columns grid (all rows of equal length). `range`, when given,
+    /// is mapped to the ends of the colour map instead of the values' own minimum and maximum (so that
+    /// several maps share one scale; values outside it get the end colours).
+    public init(values: [[Double]], cellSize: Int = 16, scale: Scale = .linear, range: ClosedRange<Double>? = nil) {
         let columns = values.first?.count ?? 0
         requireArgument(!values.isEmpty && columns >= 1 && values.allSatisfy { $0.count == columns } && cellSize >= 1,
                         "HeatMap", "need a non-empty rectangular grid and a positive cell size, got rows of \(values.map(\.count))")
@@ -41,7 +43,7 @@ public struct HeatMap: Sendable {
         let drawable = values.joined().filter { position($0) != nil }
         minimum = drawable.min()
         maximum = drawable.max()
-        let (low, high) = (minimum.flatMap(position) ?? 0, maximum.flatMap(position) ?? 0)
+        let (low, high) = (position(range?.lowerBound ?? minimum ?? 0) ?? 0, position(range?.upperBound ?? maximum ?? 0) ?? 0)
         let width = columns * cellSize, height = values.count * cellSize
         var pixels = [Float](repeating: 0.5, count: width * height * 3)
         for (row, rowValues) in values.enumerated() {

@@ -1,0 +1,148 @@
+import Foundation
+import OrbitCommandLine
+import OrbitDatasets
+
+/// What one trained model measured, for one seed.
+struct ModelResult {
+    var parameters: Int
+    /// |V|, the velocities of the lifted state (1 for the G-RNN).
+    var velocityCount: Int
+    /// MSE over the trained prediction length on the test set.
+    var testMSE = Double.nan
+    /// MSE of each future step, up to lengthFactor × the trained length (long test set).
+    var lengthCurve: [Double] = []
+    /// MSE on each fixed-velocity test set, row-major over {-G..G}² (empty when not measured).
+    var velocityGrid: [Double] = []
+    var trainingLosses: [Double] = []
+    /// Wall-clock seconds of training in this process (0 when a finished checkpoint was resumed) and of evaluation.
+    var trainingSeconds = 0.0
+    var evaluationSeconds = 0.0
+}
+
+/// The results of `orbit-flows --experiment`, written to `--output`:
+/// - results.md: the test-MSE table (mean ± sample std over seeds), the MSE per future step (mean over
+///   seeds; the trained length is marked), and for Translating MNIST the velocity-generalisation grids;
+/// - results.json: every number per model and seed, with the options;
+/// - velocity-grid-<model>.png: the grid of MSE (mean over seeds) as a heat map, rows v.y = -G..G (top
+///   to bottom), columns v.x = -G..G, one logarithmic colour scale shared by all models.
+final class ExperimentReport {
+    let experiment: ExperimentOptions
+    let options: FlowOptions
+    private(set) var results: [String: [UInt64: ModelResult]] = [:]
+
+    init(experiment: ExperimentOptions, options: FlowOptions) {
+        (self.experiment, self.options) = (experiment, options)
+    }
+
+    func add(_ result: ModelResult, model: String, seed: UInt64) { results[model, default: [:]][seed] = result }
+
+    private var modelNames: [String] { experiment.models.map(\.description).filter { results[$0] != nil } }
+
+    private func perSeed<Value>(_ model: String, _ value: (ModelResult) -> Value) -> [Value] {
+        experiment.seeds.compactMap { results[model]?[$0] }.map(value)
+    }
+
+    /// Element-wise mean over seeds of equal-length arrays.
+    private func meanOverSeeds(_ model: String, _ values: (ModelResult) -> [Double]) -> [Double] {
+        let arrays = perSeed(model, values)
+        guard let first = arrays.first else { return [] }
+        return first.indices.map { index in arrays.map { $0[index] }.reduce(0, +) / Double(arrays.count) }
+    }
+
+    /// The markdown of results.md.
+    func markdown() -> String {
+        let seeds = experiment.seeds.map(String.init).joined(separator: ", ")
+        var lines = ["## \(experiment.kind.rawValue): test MSE over \(options.predictedFrames) predicted frames (seeds \(seeds))", "",
+                     "| model | \\|V\\| | parameters | test MSE (mean ± std) | per seed | training s per seed | evaluation s per seed |",
+                     "|---|---|---|---|---|---|---|"]
+        for name in modelNames {
+            let first = perSeed(name, { $0 })[0]
+            lines.append("| \(name) | \(first.velocityCount) | \(first.parameters) | \(FlowEvaluation.formatted(perSeed(name, \.testMSE))) | "
+                         + perSeed(name, { String(format: "%.3e", $0.testMSE) }).joined(separator: ", ") + " | "
+                         + perSeed(name, { String(format: "%.0f", $0.trainingSeconds) }).joined(separator: ", ") + " | "
+                         + perSeed(name, { String(format: "%.0f", $0.evaluationSeconds) }).joined(separator: ", ") + " |")
+        }
+        let steps = options.lengthFactor * options.predictedFrames
+        lines += ["", "## MSE per future step (mean over seeds); trained on steps 1-\(options.predictedFrames), tested to \(steps)", "",
+                  "| model | " + (1...steps).map { $0 == options.predictedFrames ? "**\($0)**" : "\($0)" }.joined(separator: " | ") + " |",
+                  "|---|" + String(repeating: "---|", count: steps)]
+        for name in modelNames {
+            lines.append("| \(name) | " + meanOverSeeds(name, \.lengthCurve).map { String(format: "%.2e", $0) }.joined(separator: " | ") + " |")
+        }
+        if experiment.kind == .translating, experiment.gridRange > 0 { lines += velocityGridMarkdown() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func velocityGridMarkdown() -> [String] {
+        let range = experiment.gridRange
+        let side = 2 * range + 1
+        var lines = ["", "## Velocity generalisation: MSE per fixed velocity (\(experiment.gridSequences) sequences each, mean over seeds)",
+                     "", "Trained on velocities {-\(options.dataVelocityRange)..\(options.dataVelocityRange)}² (marked *); "
+                        + "rows v.y, columns v.x (pixels per frame)."]
+        for name in modelNames {
+            let grid = meanOverSeeds(name, \.velocityGrid)
+            let inside = PixelVector.grid(range: range).enumerated().filter { isTrained($0.element) }.map { grid[$0.offset] }
+            let outside = PixelVector.grid(range: range).enumerated().filter { !isTrained($0.element) }.map { grid[$0.offset] }
+            lines += ["", "**\(name)**: mean " + String(format: "%.3e", mean(inside)) + " on the training velocities, "
+                        + (outside.isEmpty ? "" : String(format: "%.3e", mean(outside)) + " outside them, ")
+                        + String(format: "max %.3e", grid.max() ?? .nan) + " (velocity-grid-\(name).png)", "",
+                      "| v.y \\ v.x | " + (-range...range).map(String.init).joined(separator: " | ") + " |",
+                      "|---|" + String(repeating: "---:|", count: side)]
+            for (row, y) in (-range...range).enumerated() {
+                let cells = (0..<side).map { column -> String in
+                    let velocity = PixelVector(y: y, x: column - range)
+                    return String(format: "%.2e", grid[row * side + column]) + (isTrained(velocity) ? "*" : "")
+                }
+                lines.append("| \(y) | " + cells.joined(separator: " | ") + " |")
+            }
+        }
+        if let (low, high) = gridScale {
+            lines += ["", String(format: "Heat maps: one logarithmic scale for all models, %.2e (dark purple) to %.2e (yellow).", low, high)]
+        }
+        return lines
+    }
+
+    private func isTrained(_ velocity: PixelVector) -> Bool {
+        abs(velocity.x) <= options.dataVelocityRange && abs(velocity.y) <= options.dataVelocityRange
+    }
+
+    private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(1, values.count)) }
+
+    /// The smallest and largest positive grid MSE over all models (the heat maps' shared scale).
+    private var gridScale: (Double, Double)? {
+        let values = modelNames.flatMap { meanOverSeeds($0, \.velocityGrid) }.filter { $0 > 0 && $0.isFinite }
+        guard let low = values.min(), let high = values.max() else { return nil }
+        return (low, high)
+    }
+
+    /// Writes results.md, results.json and the heat maps.
+    func write() throws {
+        let text = markdown()
+        Console.line("\n" + text)
+        let directory = options.outputURL
+        try Data(text.utf8).write(to: directory.appendingPathComponent("results.md"), options: .atomic)
+        var json: [String: Any] = ["options": options.encoded(), "experiment": experiment.kind.rawValue,
+                                   "seeds": experiment.seeds.map { Int($0) }]
+        for name in modelNames {
+            json[name] = Dictionary(uniqueKeysWithValues: experiment.seeds.compactMap { seed in
+                results[name]?[seed].map { result -> (String, Any) in
+                    ("seed-\(seed)", ["test_mse": result.testMSE, "length_generalisation_mse": result.lengthCurve,
+                                      "velocity_grid_mse": result.velocityGrid, "training_mse": result.trainingLosses,
+                                      "parameters": result.parameters, "velocity_count": result.velocityCount,
+                                      "training_seconds": result.trainingSeconds, "evaluation_seconds": result.evaluationSeconds] as [String: Any])
+                }
+            })
+        }
+        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+            .write(to: directory.appendingPathComponent("results.json"), options: .atomic)
+        guard experiment.kind == .translating, experiment.gridRange > 0, let (low, high) = gridScale else { return }
+        let side = 2 * experiment.gridRange + 1
+        for name in modelNames {
+            let grid = meanOverSeeds(name, \.velocityGrid)
+            let map = HeatMap(values: (0..<side).map { Array(grid[($0 * side)..<(($0 + 1) * side)]) }, cellSize: 32,
+                              scale: .logarithmic, range: low...high)
+            try map.image.writePNG(to: directory.appendingPathComponent("velocity-grid-\(name).png"))
+        }
+        Console.line("wrote \(directory.path)/results.md, results.json" + (modelNames.isEmpty ? "" : ", velocity-grid-*.png"))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Orbit
+import OrbitCommandLine
+import Testing
+@testable import OrbitFlows
+
+// The experiments mode (`orbit-flows --experiment`): its arguments, the fixed-velocity test sets, and
+// each experiment end to end at a tiny size.
+
+private func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-experiments-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+private func tinyOptions(output: String) -> FlowOptions {
+    var options = FlowOptions()
+    (options.hiddenChannels, options.decoderLayers) = (2, 0)
+    (options.inputFrames, options.predictedFrames, options.lengthFactor) = (2, 2, 2)
+    (options.trainingSequences, options.testSequences, options.batchSize, options.epochs) = (4, 3, 2, 1)
+    options.outputDirectory = output
+    return options
+}
+
+private func experiment(_ words: [String]) throws -> ExperimentOptions? {
+    try ExperimentOptions.parse(Arguments(words, options: FlowOptions.options + ExperimentOptions.options))
+}
+
+@Test func experimentArgumentsParse() throws {
+    #expect(try experiment([]) == nil)
+    let table = try #require(try experiment(["--experiment", "translating"]))
+    #expect(table.models.map(\.description) == ["grnn", "fernn-v1", "fernn-v2"] && table.seeds == [1, 2, 3])
+    let bouncing = try #require(try experiment(["--experiment", "bouncing", "--models", "fernn-v1,fernn-v1-mix", "--seeds", "4"]))
+    #expect(bouncing.models == [try .init("fernn-v1"), try .init("fernn-v1-mix")] && bouncing.models[1].mixesVelocities)
+    #expect(bouncing.seeds == [4])
+    for wrong in [["--experiment", "spinning"], ["--experiment", "translating", "--models", "fernn-2"],
+                  ["--experiment", "rotating", "--models", "fernn-v1-mix"], ["--experiment", "translating", "--seeds", "one"]] {
+        #expect(throws: ArgumentError.self) { try experiment(wrong) }
+    }
+}
+
+/// Each fixed-velocity test set moves every digit by exactly its velocity: with one digit on the torus,
+/// frame t + 1 is frame t rolled by (v.y, v.x).
+@Test func theFixedVelocityTestSetsMoveAtTheirVelocity() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var chosen = try #require(try experiment(["--experiment", "translating", "--grid-range", "2", "--grid-sequences", "3"]))
+    chosen.seeds = [5]
+    let paper = try PaperExperiment(experiment: chosen, options: tinyOptions(output: directory))
+    let data = paper.data(seed: 5)
+    #expect(data.velocityGrid.count == 25 && paper.gridVelocities.count == 25)
+    for (velocity, source) in zip(paper.gridVelocities, data.velocityGrid) {
+        let frames = source.prefix(3)
+        #expect(frames.shape == [3, 4, 1, 28, 28])
+        for time in 0..<3 {
+            let moved = frames.slice(axis: 1, index: time).rolled(shifts: [velocity.y, velocity.x], axes: [-2, -1])
+            #expect(moved.doubles == frames.slice(axis: 1, index: time + 1).doubles, "velocity \(velocity), frame \(time)")
+        }
+    }
+}
+
+@Test(arguments: [
+    ["--experiment", "translating", "--models", "grnn,fernn-v1", "--seeds", "1,2", "--grid-range", "1", "--grid-sequences", "2"],
+    ["--experiment", "bouncing", "--models", "fernn-v1,fernn-v1-mix", "--seeds", "1"],
+    ["--experiment", "rotating", "--models", "grnn,fernn-v1", "--seeds", "1", "--group-order", "4"],
+])
+func eachExperimentRunsEndToEnd(words: [String]) throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let chosen = try #require(try experiment(words))
+    let paper = try PaperExperiment(experiment: chosen, options: tinyOptions(output: directory))
+    #expect(try paper.run(resume: false, stop: { false }))
+    let table = try String(contentsOfFile: directory + "/results.md", encoding: .utf8)
+    for model in chosen.models { #expect(table.contains("| \(model) |"), "\(model) row") }
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))) as? [String: Any]
+    let first = (json?[chosen.models[1].description] as? [String: Any])?["seed-1"] as? [String: Any]
+    #expect((first?["length_generalisation_mse"] as? [Double])?.count == 4)
+    #expect((first?["test_mse"] as? Double).map { $0.isFinite && $0 >= 0 } == true)
+    #expect(FileManager.default.fileExists(atPath: directory + "/predictions-0.png"))
+    if chosen.kind == .translating {
+        #expect((first?["velocity_grid_mse"] as? [Double])?.count == 9)
+        #expect(table.contains("± ") && table.contains("Velocity generalisation"))
+        let png = try Data(contentsOf: URL(fileURLWithPath: directory + "/velocity-grid-fernn-v1.png"))
+        #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        // The same run resumed from its finished checkpoints trains nothing and measures the same.
+        let again = try PaperExperiment(experiment: chosen, options: tinyOptions(output: directory))
+        #expect(try again.run(resume: true, stop: { false }))
+        #expect(again.report.results["fernn-v1"]?[2]?.testMSE == paper.report.results["fernn-v1"]?[2]?.testMSE)
+    }
+}
