@@ -1,33 +1,15 @@
-import Dispatch
 import Foundation
 import Orbit
 import OrbitCommandLine
-import Synchronization
 
 // orbit-train: `make mnist` trains the classic MNIST CNN; `--help` lists the options.
 
 let command = "orbit-train"
-let arguments: Arguments
-do {
-    arguments = try Arguments(CommandLine.arguments.dropFirst(), options: TrainingOptions.options)
-} catch ArgumentError.helpRequested {
-    Console.line(Arguments.helpText(command: command, summary: TrainingOptions.summary, options: TrainingOptions.options))
-    exit(0)
-} catch {
-    FileHandle.standardError.write(Data("\(command): \(error)\nTry --help.\n".utf8))
-    exit(2)
-}
+let arguments = Arguments.parseOrExit(command: command, summary: TrainingOptions.summary, options: TrainingOptions.options)
 
 /// Ctrl-C asks the trainer to stop at the next step boundary and save a checkpoint; a second Ctrl-C
 /// quits at once.
-let interrupted = Atomic<Int>(0)
-signal(SIGINT, SIG_IGN)
-let interruptSource = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-interruptSource.setEventHandler {
-    if interrupted.wrappingAdd(1, ordering: .relaxed).newValue > 1 { exit(130) }
-    FileHandle.standardError.write(Data("\ninterrupted: saving a checkpoint at the next step (Ctrl-C again to quit now)\n".utf8))
-}
-interruptSource.resume()
+let interruption = Interruption.handlingControlC()
 
 do {
     let threads: Int = try arguments.value("threads")
@@ -40,7 +22,7 @@ do {
         exit(0)
     }
     trainer.showProgress = true
-    trainer.shouldStop = { interrupted.load(ordering: .relaxed) > 0 }
+    trainer.shouldStop = { interruption.isRequested }
     Console.line("\(command): \(trainer.model.parameterCount) parameters, \(trainer.loader.batchCount) steps per epoch, "
           + "\(Parallelism.threadCount) threads, output \(options.outputDirectory)")
     if arguments.flag("resume") {

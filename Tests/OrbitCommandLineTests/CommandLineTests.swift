@@ -49,3 +49,33 @@ private let options = [
     #expect(lines == [#"{"epoch": 1, "loss": 0.25, "note": "a \"quoted\" word"}"#, #"{"epoch": 2, "loss": null}"#])
     for line in lines { _ = try JSONSerialization.jsonObject(with: Data(line.utf8)) }
 }
+
+@Test func parsingOutcomeSaysRunHelpOrUsageError() throws {
+    guard case .run(let arguments) = Arguments.parse(["--epochs", "4"], command: "orbit-train", summary: "Trains.",
+                                                     options: options) else {
+        Issue.record("expected .run")
+        return
+    }
+    #expect(try arguments.value("epochs") as Int == 4)
+    guard case .help(let text) = Arguments.parse(["--epochs", "4", "-h"], command: "orbit-train", summary: "Trains.",
+                                                 options: options) else {
+        Issue.record("expected .help")
+        return
+    }
+    #expect(text == Arguments.helpText(command: "orbit-train", summary: "Trains.", options: options))
+    guard case .usageError(let message) = Arguments.parse(["--epoch", "4"], command: "orbit-train", summary: "Trains.",
+                                                          options: options) else {
+        Issue.record("expected .usageError")
+        return
+    }
+    #expect(message == "orbit-train: unknown option --epoch (did you mean --epochs?)\nTry --help.")
+}
+
+@Test func firstInterruptionRequestsAStopAndTheSecondQuits() {
+    let interruption = Interruption()
+    #expect(!interruption.isRequested)
+    #expect(interruption.record() == .stopAtNextStep)
+    #expect(interruption.isRequested)
+    #expect(interruption.record() == .quitNow)
+    #expect(interruption.record() == .quitNow && interruption.isRequested)
+}

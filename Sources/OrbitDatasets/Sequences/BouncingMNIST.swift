@@ -66,21 +66,17 @@ public struct BouncingMNIST: RandomAccessCollection, EpochSampledDataset, Sendab
     public let digits: DigitPool
     /// The generation settings.
     public let configuration: Configuration
-    /// Seeds every example.
-    public let seed: UInt64
-    /// Whether `resampled(epoch:)` draws new examples (training) or returns this set (validation, test).
-    public let resamplesEachEpoch: Bool
-    /// The epoch this set was drawn for (0 unless resampled).
-    public let epoch: Int
-    public let endIndex: Int
+    /// How many sequences, their seed, whether they are redrawn each epoch and the epoch they are drawn for.
+    public private(set) var examples: SeededExamples
     public var startIndex: Int { 0 }
+    public var endIndex: Int { examples.count }
 
     /// `count` sequences of digits from `digits`, fixed by `seed` (and the epoch, see `resamplesEachEpoch`).
     /// Stops the program when the canvas cannot hold `digitCount` of the smallest boxes (3x3) side by side
     /// inside its border, and, when a sequence is drawn, when the pool's digits keep failing to fit.
     public init(digits: DigitPool, count: Int, seed: UInt64, configuration: Configuration = Configuration(),
                 resamplesEachEpoch: Bool = false) {
-        requireArgument(count >= 0, "BouncingMNIST", "count must be >= 0, got \(count)")
+        let examples = SeededExamples(count: count, seed: seed, resamplesEachEpoch: resamplesEachEpoch, operation: "BouncingMNIST")
         requireArgument(configuration.frameCount >= 1 && configuration.digitCount >= 1 && !configuration.velocities.isEmpty,
                         "BouncingMNIST", "need at least one frame, one digit and one velocity, got \(configuration)")
         // The smallest body is a 1-pixel ink in its outline, 3x3; whether the pool's digits fit is known
@@ -88,29 +84,20 @@ public struct BouncingMNIST: RandomAccessCollection, EpochSampledDataset, Sendab
         requireArgument(configuration.height - 2 >= 3 && configuration.width - 2 >= 3 * configuration.digitCount, "BouncingMNIST",
                         "a \(configuration.height)x\(configuration.width) canvas cannot hold \(configuration.digitCount) boxes "
                             + "side by side inside its border")
-        self.init(digits: digits, configuration: configuration, seed: seed, resamplesEachEpoch: resamplesEachEpoch,
-                  epoch: 0, count: count)
-    }
-
-    private init(digits: DigitPool, configuration: Configuration, seed: UInt64, resamplesEachEpoch: Bool, epoch: Int, count: Int) {
         self.digits = digits
         self.configuration = configuration
-        self.seed = seed
-        self.resamplesEachEpoch = resamplesEachEpoch
-        self.epoch = epoch
-        endIndex = count
+        self.examples = examples
     }
 
     public func resampled(epoch: Int) -> BouncingMNIST {
-        guard resamplesEachEpoch else { return self }
-        return BouncingMNIST(digits: digits, configuration: configuration, seed: seed, resamplesEachEpoch: true,
-                             epoch: epoch, count: endIndex)
+        var copy = self
+        copy.examples = examples.resampled(epoch: epoch)
+        return copy
     }
 
     /// Sequence `index`: its frames `[T, 1, H, W]` and each digit's box, positions and velocities.
     public subscript(index: Int) -> Element {
-        requireArgument(index >= 0 && index < endIndex, "BouncingMNIST", "index \(index) is outside 0..<\(endIndex)")
-        var generator = ExampleSeeding.generator(seed: seed, epoch: resamplesEachEpoch ? epoch : 0, index: index)
+        var generator = examples.generator(forExample: index, of: "BouncingMNIST")
         let (chosen, inks, physics) = startingState(using: &generator)
         var boxes = physics
         var history: [(positions: [PixelVector], velocities: [PixelVector])] = []

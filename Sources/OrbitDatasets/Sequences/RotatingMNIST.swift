@@ -61,34 +61,22 @@ public struct RotatingMNIST: RandomAccessCollection, EpochSampledDataset, Sendab
     public let digits: DigitPool
     /// The generation settings.
     public let configuration: Configuration
-    /// Seeds every example.
-    public let seed: UInt64
-    /// Whether `resampled(epoch:)` draws new examples (training) or returns this set (validation, test).
-    public let resamplesEachEpoch: Bool
-    /// The epoch this set was drawn for (0 unless resampled).
-    public let epoch: Int
-    public let endIndex: Int
+    /// How many sequences, their seed, whether they are redrawn each epoch and the epoch they are drawn for.
+    public private(set) var examples: SeededExamples
     public var startIndex: Int { 0 }
+    public var endIndex: Int { examples.count }
 
     /// `count` sequences of digits from `digits`, fixed by `seed` (and the epoch, see `resamplesEachEpoch`).
     public init(digits: DigitPool, count: Int, seed: UInt64, configuration: Configuration = Configuration(),
                 resamplesEachEpoch: Bool = false) {
-        requireArgument(count >= 0, "RotatingMNIST", "count must be >= 0, got \(count)")
+        let examples = SeededExamples(count: count, seed: seed, resamplesEachEpoch: resamplesEachEpoch, operation: "RotatingMNIST")
         requireArgument(configuration.frameCount >= 1 && configuration.digitCount >= 1 && configuration.imageSize >= 1,
                         "RotatingMNIST", "need at least one frame, one digit and a positive size, got \(configuration)")
         requireArgument(!configuration.angularVelocities.isEmpty && configuration.angularVelocities.allSatisfy(\.isFinite),
                         "RotatingMNIST", "angular velocities must be finite and not empty, got \(configuration.angularVelocities)")
-        self.init(digits: digits, configuration: configuration, seed: seed, resamplesEachEpoch: resamplesEachEpoch,
-                  epoch: 0, count: count)
-    }
-
-    private init(digits: DigitPool, configuration: Configuration, seed: UInt64, resamplesEachEpoch: Bool, epoch: Int, count: Int) {
         self.digits = digits
         self.configuration = configuration
-        self.seed = seed
-        self.resamplesEachEpoch = resamplesEachEpoch
-        self.epoch = epoch
-        endIndex = count
+        self.examples = examples
     }
 
     /// One fixed angular velocity for every digit: a cell of the velocity-generalisation test.
@@ -100,16 +88,15 @@ public struct RotatingMNIST: RandomAccessCollection, EpochSampledDataset, Sendab
     }
 
     public func resampled(epoch: Int) -> RotatingMNIST {
-        guard resamplesEachEpoch else { return self }
-        return RotatingMNIST(digits: digits, configuration: configuration, seed: seed, resamplesEachEpoch: true,
-                             epoch: epoch, count: endIndex)
+        var copy = self
+        copy.examples = examples.resampled(epoch: epoch)
+        return copy
     }
 
     /// Sequence `index`: its frames `[T, 1, S, S]` and each digit's label, start angle and angular velocity.
     public subscript(index: Int) -> Element {
-        requireArgument(index >= 0 && index < endIndex, "RotatingMNIST", "index \(index) is outside 0..<\(endIndex)")
         let (frameCount, size, digitCount) = (configuration.frameCount, configuration.imageSize, configuration.digitCount)
-        var generator = ExampleSeeding.generator(seed: seed, epoch: resamplesEachEpoch ? epoch : 0, index: index)
+        var generator = examples.generator(forExample: index, of: "RotatingMNIST")
         var turningDigits: [Digit] = []
         var canvases: [[Float]] = []
         for _ in 0..<digitCount {

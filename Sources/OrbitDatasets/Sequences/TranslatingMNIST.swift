@@ -65,20 +65,16 @@ public struct TranslatingMNIST: RandomAccessCollection, EpochSampledDataset, Sen
     public let digits: DigitPool
     /// The generation settings.
     public let configuration: Configuration
-    /// Seeds every example.
-    public let seed: UInt64
-    /// Whether `resampled(epoch:)` draws new examples (training) or returns this set (validation, test).
-    public let resamplesEachEpoch: Bool
-    /// The epoch this set was drawn for (0 unless resampled).
-    public let epoch: Int
-    public let endIndex: Int
+    /// How many sequences, their seed, whether they are redrawn each epoch and the epoch they are drawn for.
+    public private(set) var examples: SeededExamples
     public var startIndex: Int { 0 }
+    public var endIndex: Int { examples.count }
 
     /// `count` sequences of digits from `digits`, fixed by `seed` (and the epoch, see `resamplesEachEpoch`).
     public init(digits: DigitPool, count: Int, seed: UInt64, configuration: Configuration = Configuration(),
                 resamplesEachEpoch: Bool = false) {
         let operation = "TranslatingMNIST"
-        requireArgument(count >= 0, operation, "count must be >= 0, got \(count)")
+        let examples = SeededExamples(count: count, seed: seed, resamplesEachEpoch: resamplesEachEpoch, operation: operation)
         requireArgument(configuration.frameCount >= 1 && configuration.digitCount >= 1, operation,
                         "need at least one frame and one digit, got \(configuration.frameCount) and \(configuration.digitCount)")
         requireArgument(configuration.imageSize >= Swift.max(digits.height, digits.width), operation,
@@ -86,17 +82,9 @@ public struct TranslatingMNIST: RandomAccessCollection, EpochSampledDataset, Sen
         requireArgument(!configuration.velocities.isEmpty, operation, "the velocity set is empty")
         configuration.velocitySwitch?.validate(frameCount: configuration.frameCount, velocities: configuration.velocities,
                                                operation: operation)
-        self.init(digits: digits, configuration: configuration, seed: seed, resamplesEachEpoch: resamplesEachEpoch,
-                  epoch: 0, count: count)
-    }
-
-    private init(digits: DigitPool, configuration: Configuration, seed: UInt64, resamplesEachEpoch: Bool, epoch: Int, count: Int) {
         self.digits = digits
         self.configuration = configuration
-        self.seed = seed
-        self.resamplesEachEpoch = resamplesEachEpoch
-        self.epoch = epoch
-        endIndex = count
+        self.examples = examples
     }
 
     /// The fixed-velocity sets of the velocity-generalisation grid: every digit of every sequence moves
@@ -109,16 +97,15 @@ public struct TranslatingMNIST: RandomAccessCollection, EpochSampledDataset, Sen
     }
 
     public func resampled(epoch: Int) -> TranslatingMNIST {
-        guard resamplesEachEpoch else { return self }
-        return TranslatingMNIST(digits: digits, configuration: configuration, seed: seed, resamplesEachEpoch: true,
-                                epoch: epoch, count: endIndex)
+        var copy = self
+        copy.examples = examples.resampled(epoch: epoch)
+        return copy
     }
 
     /// Sequence `index`: its frames `[T, 1, S, S]` and each digit's label and trajectory.
     public subscript(index: Int) -> Element {
-        requireArgument(index >= 0 && index < endIndex, "TranslatingMNIST", "index \(index) is outside 0..<\(endIndex)")
         let (frameCount, size) = (configuration.frameCount, configuration.imageSize)
-        var generator = ExampleSeeding.generator(seed: seed, epoch: resamplesEachEpoch ? epoch : 0, index: index)
+        var generator = examples.generator(forExample: index, of: "TranslatingMNIST")
         let switchFrame = configuration.velocitySwitch?.drawFrame(using: &generator)
         var movingDigits: [Digit] = []
         var images: [[Float]] = []

@@ -116,7 +116,7 @@ func twoDigitsAreTheClampedSumOfRolledPaddedDigits(solidBlocks: Bool) {
     // Each cell of the velocity-generalisation grid is a fixed set: the same sequences on every access
     // and every epoch, and different cells move the same digits from the same starts.
     let still = TranslatingMNIST.fixedVelocity(.zero, digits: pool, count: 5, seed: 1)
-    #expect(!dataset.resamplesEachEpoch && dataset.resampled(epoch: 2)[4] == dataset[4])
+    #expect(!dataset.examples.resamplesEachEpoch && dataset.resampled(epoch: 2)[4] == dataset[4])
     #expect(zip(dataset, still).allSatisfy { moving, resting in
         moving.metadata.map(\.sourceIndex) == resting.metadata.map(\.sourceIndex)
             && moving.metadata.map(\.trajectory.start) == resting.metadata.map(\.trajectory.start)

@@ -1,0 +1,49 @@
+import Foundation
+
+/// What a command line comes to: arguments to run with, the help text, or a mistake to report.
+///
+/// `Arguments.parse(_:command:summary:options:)` decides, without printing or exiting, so the decision can
+/// be tested; `Arguments.parseOrExit(command:summary:options:)` acts on it at the top of a `main.swift`:
+///
+/// ```swift
+/// let arguments = Arguments.parseOrExit(command: "orbit-train", summary: TrainingOptions.summary,
+///                                       options: TrainingOptions.options)
+/// ```
+public enum ParsingOutcome {
+    /// The words parsed: run the command with these arguments.
+    case run(Arguments)
+    /// `--help` or `-h`: print this usage text on standard output and exit with status 0.
+    case help(String)
+    /// A mistake: print this message on standard error and exit with status 2 (the usage-error convention).
+    case usageError(String)
+}
+
+extension Arguments {
+    /// Parses `words` (without the program name) for `command`: the arguments, the help text for `--help`,
+    /// or `"<command>: <what was wrong>\nTry --help."` for a mistake.
+    public static func parse<Words: Sequence>(_ words: Words, command: String, summary: String,
+                                              options: [Option]) -> ParsingOutcome where Words.Element == String {
+        do {
+            return .run(try Arguments(words, options: options))
+        } catch ArgumentError.helpRequested {
+            return .help(helpText(command: command, summary: summary, options: options))
+        } catch {
+            return .usageError("\(command): \(error)\nTry --help.")
+        }
+    }
+
+    /// Parses the process's command line; on `--help` prints the usage text and exits with status 0, on a
+    /// mistake prints what was wrong on standard error and exits with status 2.
+    public static func parseOrExit(command: String, summary: String, options: [Option]) -> Arguments {
+        switch parse(CommandLine.arguments.dropFirst(), command: command, summary: summary, options: options) {
+        case .run(let arguments):
+            return arguments
+        case .help(let text):
+            Console.line(text)
+            exit(0)
+        case .usageError(let message):
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(2)
+        }
+    }
+}
