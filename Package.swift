@@ -53,6 +53,8 @@ let package = Package(
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit"]),
         .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit"]),
+        .testTarget(name: "ApproximateEquivarianceExperimentsTests",
+                    dependencies: ["ApproximateEquivarianceExperiments", "Orbit", "OrbitNN", "OrbitDatasets"]),
 
         // MARK: Executables
         .executableTarget(

@@ -6,8 +6,9 @@ import OrbitNN
 struct Contender {
     let name: String
     let model: any Layer
-    /// The regularizer to add to the loss (a rank-0 zero for models without one).
-    let penalty: () -> Tensor
+    /// The regularizer to add to the loss, given the batch's input frames (CLCNN's hinge penalty evaluates
+    /// the model on them; the others ignore them). A rank-0 zero for models without one.
+    let penalty: (Tensor) -> Tensor
 }
 
 /// Sizes shared by the models of a run.
@@ -17,6 +18,12 @@ struct ModelSettings {
     var bankCount: Int
     var alpha: Double
     var size: Int
+    /// RPP's prior weight on its plain pathway, α Σ ‖W‖² (`ResidualPathwayVelocityNet.residualPrior`; Finzi, Benton and
+    /// Wilson 2021). 1e-2 is the RPP code's default weight decay on its non-equivariant pathway (CIFAR trainer).
+    var priorAlpha = 1e-2
+    /// CLCNN's hinge penalty: weight and margin on the mean squared equivariance error (`hingeEquivariancePenalty`).
+    var hingeAlpha = 1.0
+    var hingeMargin = 1e-2
     /// Frames per input window (10 for Table 1, 1 for the equivariance-level experiment).
     var inputFrames = 10
     /// How RSteer starts: exactly equivariant (Orbit's default) or the reference's random coefficients.
@@ -27,10 +34,12 @@ struct ModelSettings {
 /// translation: Conv (which is the strictly equivariant model) and RGroup (`RelaxedTranslationVelocityNet`);
 /// rotation: Conv, E2CNN-style `SteerableVelocityNet` and RSteer (C4; hidden/4 regular fields, so the
 /// channel width matches Conv's); scaling: Conv, SESN (`ScaleVelocityNet`) and RSteer for scale
-/// (per-pixel Hermite-Gaussian coefficients), the models run.sh trains.
+/// (per-pixel Hermite-Gaussian coefficients), the models run.sh trains. `--models` picks from these and
+/// the other Table 1 rows (ExperimentContenders.swift); this function always builds all of its models, in
+/// this order, from one generator, so their weights (and Docs/results) do not depend on the selection.
 func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
     var generator = RandomGenerator(seed: seed)
-    let zero = { Tensor.zeros([]) }
+    let zero = { (_: Tensor) in Tensor.zeros([]) }
     let (hidden, layers, banks, alpha, frames) = (settings.hidden, settings.layers, settings.bankCount, settings.alpha, settings.inputFrames)
     let conv = Contender(name: "Conv", model: VelocityConvNet(inputFrames: frames, hidden: hidden, layerCount: layers, using: &generator),
                          penalty: zero)
@@ -38,18 +47,18 @@ func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettin
     case .translation:
         let relaxed = RelaxedTranslationVelocityNet(height: settings.size, width: settings.size, hidden: hidden, layerCount: layers,
                                                     bankCount: banks, using: &generator)
-        return [conv, Contender(name: "RGroup", model: relaxed, penalty: { relaxedTranslationRegularizer(relaxed.layers, alpha: alpha) })]
+        return [conv, Contender(name: "RGroup", model: relaxed, penalty: { _ in relaxedTranslationRegularizer(relaxed.layers, alpha: alpha) })]
     case .rotation:
         let fields = max(1, hidden / 4)
         let strict = SteerableVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, using: &generator)
         let relaxed = SteerableVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers,
                                            relaxation: .kernel(settings.relaxedInitialization), using: &generator)
         return [conv, Contender(name: "Equiv (steerable)", model: strict, penalty: zero),
-                Contender(name: "RSteer", model: relaxed, penalty: { relaxedSteerableRegularizer(relaxed.relaxedLayers, alpha: alpha) })]
+                Contender(name: "RSteer", model: relaxed, penalty: { _ in relaxedSteerableRegularizer(relaxed.relaxedLayers, alpha: alpha) })]
     case .scaling:
         let strict = ScaleVelocityNet(hidden: hidden, layerCount: layers, using: &generator)
         let relaxed = ScaleVelocityNet(hidden: hidden, layerCount: layers, relaxation: .kernel(.equivariant), using: &generator)
         return [conv, Contender(name: "Equiv (SESN)", model: strict, penalty: zero),
-                Contender(name: "RSteer (scale)", model: relaxed, penalty: { relaxedSteerableRegularizer(relaxed.relaxedKernelLayers, alpha: alpha) })]
+                Contender(name: "RSteer (scale)", model: relaxed, penalty: { _ in relaxedSteerableRegularizer(relaxed.relaxedKernelLayers, alpha: alpha) })]
     }
 }

@@ -66,7 +66,7 @@ func fit(_ contender: Contender, train: FluidWindows, trainIndices: [Int], valid
             let chosen = order[first..<min(first + settings.batchSize, order.count)].map { train[$0] }
             let (inputs, targets) = batch(chosen, from: train)
             let (loss, gradients) = valueAndGradient(of: parameters) {
-                autoregressiveLoss({ model($0) }, input: inputs, targets: targets) + contender.penalty()
+                autoregressiveLoss({ model($0) }, input: inputs, targets: targets) + contender.penalty(inputs)
             }
             optimizer.update(parameters, with: gradients)
             (lossSum, batches) = (lossSum + loss.item, batches + 1)

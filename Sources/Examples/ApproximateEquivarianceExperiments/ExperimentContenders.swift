@@ -1,0 +1,157 @@
+import Foundation
+import Orbit
+import OrbitDatasets
+import OrbitNN
+
+/// A column of Table 1 of Wang, Walters and Yu (ICML 2022; REFERENCE.md §9), named as the paper names it,
+/// in the paper's order. `--models` takes these names, case-insensitively (Rpp = RPP).
+enum TableModel: String, CaseIterable, Sendable {
+    case mlp = "MLP", conv = "Conv", equivariant = "Equiv", residualPathway = "RPP", combo = "Combo", locallyConnected = "CLCNN",
+         lift = "Lift", relaxedGroup = "RGroup", relaxedSteerable = "RSteer"
+
+    /// The columns Orbit has a model for under `symmetry`. Translation: the strictly equivariant model is
+    /// Conv itself ("Equiv" is accepted as its other name), and RPP, Combo and Lift are built on C_N-steerable
+    /// layers, so they exist for rotation only; CLCNN's hinge penalty needs the group's action on the frames,
+    /// which Orbit has for shifts and quarter turns but not for scalings.
+    static func available(for symmetry: SmokePlumeDesign.Symmetry) -> [TableModel] {
+        switch symmetry {
+        case .translation: [.mlp, .conv, .locallyConnected, .relaxedGroup]
+        case .rotation: allCases
+        case .scaling: [.mlp, .conv, .equivariant, .relaxedGroup, .relaxedSteerable]
+        }
+    }
+
+    /// The models trained without `--models` (`contenders(for:_:seed:)`), in its order.
+    static func defaults(for symmetry: SmokePlumeDesign.Symmetry) -> [TableModel] {
+        symmetry == .translation ? [.conv, .relaxedGroup] : [.conv, .equivariant, .relaxedSteerable]
+    }
+
+    /// Parses `--models`: comma-separated names, `all` (every available column, in Table 1's order) or
+    /// `default`. Repeats are dropped; the order given is the order trained and tabled.
+    static func parse(_ list: String, for symmetry: SmokePlumeDesign.Symmetry) throws(ModelSelectionError) -> [TableModel] {
+        let available = available(for: symmetry)
+        var chosen: [TableModel] = []
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw ModelSelectionError(name: list, symmetry: symmetry) }
+        for name in names {
+            let models: [TableModel]
+            switch name.lowercased() {
+            case "all": models = available
+            case "default": models = defaults(for: symmetry)
+            case "equiv" where symmetry == .translation: models = [.conv]
+            default:
+                guard let model = allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }), available.contains(model) else {
+                    throw ModelSelectionError(name: name, symmetry: symmetry)
+                }
+                models = [model]
+            }
+            chosen += models.filter { !chosen.contains($0) }
+        }
+        return chosen
+    }
+}
+
+/// A `--models` name that is not a Table 1 column Orbit has for the symmetry.
+struct ModelSelectionError: Error, CustomStringConvertible {
+    let name: String
+    let symmetry: SmokePlumeDesign.Symmetry
+
+    var description: String {
+        let names = TableModel.available(for: symmetry).map { $0 == .conv && symmetry == .translation ? "Conv (= Equiv)" : $0.rawValue }
+        return "unknown or unavailable model \"\(name)\" for \(symmetry.rawValue); available: \(names.joined(separator: ", ")), "
+            + "or all, or default"
+    }
+}
+
+/// The contenders `models` name, in that order, for `symmetry`.
+///
+/// Seeds: the default models (`TableModel.defaults`) come from `contenders(for:_:seed:)`, which builds all
+/// of them from one generator seeded with `seed`, as before `--models` existed; so their weights, and the
+/// results in Docs/results, stay the same whichever models are selected. Every other model draws from its
+/// own generator, seeded with `seed` mixed with a hash of its Table 1 name (`modelGenerator`), so it too is
+/// the same whatever else is selected. (Giving the default models their own generators as well would
+/// have changed their weights and so the published numbers.)
+func contenders(_ models: [TableModel], for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
+    let defaults = TableModel.defaults(for: symmetry)
+    let built = models.contains(where: defaults.contains) ? contenders(for: symmetry, settings, seed: seed) : []
+    return models.map { model in
+        if let index = defaults.firstIndex(of: model) { return built[index] }
+        var generator = modelGenerator(seed: seed, model: model)
+        return baseline(model, for: symmetry, settings, using: &generator)
+    }
+}
+
+/// A generator for `model` alone: `seed` XOR the 64-bit FNV-1a hash of its Table 1 name (SplitMix64 inside
+/// `RandomGenerator` spreads the bits), so models and seeds get unrelated streams.
+func modelGenerator(seed: UInt64, model: TableModel) -> RandomGenerator {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in model.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return RandomGenerator(seed: seed ^ hash)
+}
+
+/// The Table 1 models outside the defaults (Docs/ApproximateEquivariance.md, "Models of Table 1"), at the
+/// sizes of `settings`: plain models use `hidden` channels, C4-steerable ones `hidden/4` regular fields
+/// (the same channel width), CLCNN rank L = `bankCount`, Combo its first `layers/2` layers plain. Each
+/// carries its penalty: RPP the prior α‖W_plain‖² (`priorAlpha`), CLCNN the hinge equivariance penalty on
+/// the batch (`hingeAlpha`, `hingeMargin`, `hingeActions`), RGroup the paper-form group regularizer (`alpha`).
+func baseline(_ model: TableModel, for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings,
+              using generator: inout RandomGenerator) -> Contender {
+    let zero = { (_: Tensor) in Tensor.zeros([]) }
+    let (hidden, layers, banks, frames, size) = (settings.hidden, settings.layers, settings.bankCount, settings.inputFrames, settings.size)
+    let fields = max(1, hidden / 4)
+    switch (model, symmetry) {
+    case (.mlp, _):
+        return Contender(name: "MLP", model: VelocityMLP(inputFrames: frames, height: size, width: size, hidden: hidden, layerCount: layers,
+                                                         using: &generator), penalty: zero)
+    case (.residualPathway, .rotation):
+        let network = ResidualPathwayVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, using: &generator)
+        return Contender(name: "RPP", model: network, penalty: { _ in network.residualPrior(alpha: settings.priorAlpha) })
+    case (.combo, .rotation):
+        let network = ComboVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, plainLayers: max(1, layers / 2), using: &generator)
+        return Contender(name: "Combo", model: network, penalty: zero)
+    case (.lift, .rotation):
+        return Contender(name: "Lift", model: LiftExpansionVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, using: &generator),
+                         penalty: zero)
+    case (.locallyConnected, .translation), (.locallyConnected, .rotation):
+        let network = LocallyConnectedVelocityNet(inputFrames: frames, height: size, width: size, hidden: hidden, layerCount: layers, rank: banks,
+                                                  using: &generator)
+        let actions = hingeActions(for: symmetry, frames: frames, size: size)
+        return Contender(name: "CLCNN", model: network, penalty: { input in
+            hingeEquivariancePenalty(network.callAsFunction, input: input, actions: actions, margin: settings.hingeMargin, alpha: settings.hingeAlpha)
+        })
+    case (.relaxedGroup, .rotation):
+        let network = RelaxedGroupVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, bankCount: banks, using: &generator)
+        return Contender(name: "RGroup", model: network, penalty: { _ in relaxedGroupRegularizer(network.layers, alpha: settings.alpha) })
+    case (.relaxedGroup, .scaling):
+        let network = ScaleVelocityNet(inputFrames: frames, hidden: hidden, layerCount: layers, relaxation: .group(bankCount: banks), using: &generator)
+        return Contender(name: "RGroup (scale)", model: network, penalty: { _ in relaxedGroupRegularizer(network.relaxedGroupLayers, alpha: settings.alpha) })
+    default:
+        preconditionFailure("\(model.rawValue) is a default model or unavailable for \(symmetry.rawValue); see TableModel.available(for:)")
+    }
+}
+
+/// The symmetry's actions on the input frames and on the predicted frame, for CLCNN's hinge penalty:
+/// rotation, the three quarter turns of C4 (grid and vectors, `FieldType.transform`; batches reach the
+/// models flipped so that this is the simulator's rotation, ExperimentTraining.swift); translation, cyclic
+/// shifts by a quarter of the frame down, right and both (vectors unchanged; the wrap-around seam and the
+/// zero padding make even Conv slightly non-equivariant under them, which the margin absorbs).
+func hingeActions(for symmetry: SmokePlumeDesign.Symmetry, frames: Int, size: Int)
+    -> [(input: (Tensor) -> Tensor, output: (Tensor) -> Tensor)] {
+    switch symmetry {
+    case .rotation:
+        let group = CyclicGroup(order: 4)
+        let inputType = FieldType(group: group, group.irreducibleRepresentation(frequency: 1), count: frames)
+        let outputType = FieldType(group: group, group.irreducibleRepresentation(frequency: 1), count: 1)
+        return group.elements.dropFirst().map { element in
+            (input: { inputType.transform($0, by: element) }, output: { outputType.transform($0, by: element) })
+        }
+    case .translation:
+        let step = max(1, size / 4)
+        return [(step, 0), (0, step), (step, step)].map { rows, columns in
+            let shift = { (x: Tensor) in x.rolled(shifts: [rows, columns], axes: [2, 3]) }
+            return (input: shift, output: shift)
+        }
+    case .scaling:
+        preconditionFailure("no scale action on frames: CLCNN is unavailable for scaling")
+    }
+}
