@@ -2,7 +2,8 @@
 
 /// A PNG file taken apart for tests, checking as it goes everything `PNG.encode` promises: the
 /// signature, every chunk's CRC-32, the IHDR fields, a zlib stream (header, DEFLATE body decoded by
-/// the package's own `Deflate.inflate`, Adler-32 trailer) and filter type 0 on every scanline.
+/// the package's own `Deflate.inflate`, Adler-32 trailer) and a known filter type on every scanline,
+/// which `unfilterScanlines` undoes as written in the PNG standard (ISO/IEC 15948 §9.2).
 struct DecodedPNG {
     struct Chunk {
         var type: String
@@ -18,8 +19,10 @@ struct DecodedPNG {
     var methods: [UInt8] = []
     /// The zlib stream's two header bytes.
     var zlibHeader: [UInt8] = []
-    /// The LEN of each stored DEFLATE block, in order.
-    var storedBlockLengths: [Int] = []
+    /// The DEFLATE stream inside the zlib stream, without header and trailer.
+    var deflateStream: [UInt8] = []
+    /// The filter type of each scanline, top to bottom.
+    var filterTypes: [UInt8] = []
     /// The pixel bytes, filter bytes removed, row-major, channels interleaved.
     var pixels: [UInt8] = []
 
@@ -67,27 +70,45 @@ func readPNG(_ file: [UInt8]) throws -> DecodedPNG {
     let body = Array(stream[2..<(stream.count - 4)])
     let scanlines = try Deflate.inflate(body)
     guard UInt32(bigEndian(stream[(stream.count - 4)...])) == Adler32.checksum(scanlines) else { throw PNGReadError.badAdler32 }
-    png.storedBlockLengths = storedBlockLengths(body)
+    png.deflateStream = body
 
     let rowBytes = png.width * png.channels
     guard scanlines.count == png.height * (rowBytes + 1) else { throw PNGReadError.badSize }
-    for row in 0..<png.height {
-        guard scanlines[row * (rowBytes + 1)] == 0 else { throw PNGReadError.badFilter(row: row) }
-        png.pixels += scanlines[(row * (rowBytes + 1) + 1)..<((row + 1) * (rowBytes + 1))]
-    }
+    (png.pixels, png.filterTypes) = try unfilterScanlines(scanlines, rowBytes: rowBytes, bytesPerPixel: png.channels)
     return png
 }
 
-/// The LEN fields of a DEFLATE stream made only of stored blocks (empty if another block type shows up).
-private func storedBlockLengths(_ body: [UInt8]) -> [Int] {
-    var lengths: [Int] = []
-    var offset = 0
-    while offset + 5 <= body.count {
-        guard body[offset] & 0b110 == 0 else { return [] }
-        let length = Int(body[offset + 1]) | Int(body[offset + 2]) << 8
-        lengths.append(length)
-        if body[offset] & 1 == 1 { break }
-        offset += 5 + length
+/// The pixel bytes and filter types of `scanlines` (each a filter type byte and `rowBytes` filtered
+/// bytes), every filter undone byte by byte from its definition, with 0 for bytes outside the image.
+func unfilterScanlines(_ scanlines: [UInt8], rowBytes: Int, bytesPerPixel: Int) throws -> (pixels: [UInt8], filterTypes: [UInt8]) {
+    var pixels: [UInt8] = []
+    var filterTypes: [UInt8] = []
+    var above = [UInt8](repeating: 0, count: rowBytes)
+    for row in 0..<(scanlines.count / (rowBytes + 1)) {
+        let start = row * (rowBytes + 1)
+        let type = scanlines[start]
+        var current = [UInt8](repeating: 0, count: rowBytes)
+        for index in 0..<rowBytes {
+            let a = index >= bytesPerPixel ? Int(current[index - bytesPerPixel]) : 0
+            let b = Int(above[index])
+            let c = index >= bytesPerPixel ? Int(above[index - bytesPerPixel]) : 0
+            let predictor: Int
+            switch type {
+            case 0: predictor = 0
+            case 1: predictor = a
+            case 2: predictor = b
+            case 3: predictor = (a + b) / 2
+            case 4:
+                let p = a + b - c
+                let (pa, pb, pc) = (abs(p - a), abs(p - b), abs(p - c))
+                predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
+            default: throw PNGReadError.badFilter(row: row)
+            }
+            current[index] = UInt8((Int(scanlines[start + 1 + index]) + predictor) % 256)
+        }
+        pixels += current
+        filterTypes.append(type)
+        above = current
     }
-    return lengths
+    return (pixels, filterTypes)
 }

@@ -35,7 +35,7 @@ private func adler32Reference(_ bytes: [UInt8]) -> UInt32 {
     #expect(png.chunks.map(\.type) == ["IHDR", "IDAT", "IEND"])
     #expect(png.chunks[0].data == [0, 0, 0, 5, 0, 0, 0, 3, 8, 0, 0, 0, 0])   // big-endian size, depth 8, grey, methods 0
     #expect(png.width == 5 && png.height == 3 && png.bitDepth == 8 && png.colourType == 0 && png.methods == [0, 0, 0])
-    #expect(png.zlibHeader == [0x78, 0x01])
+    #expect(png.zlibHeader == [0x78, 0x9C])
     #expect(png.chunks[2].data.isEmpty)
     // The IEND chunk's CRC is the well-known AE 42 60 82.
     #expect(Array(file.suffix(4)) == [0xAE, 0x42, 0x60, 0x82])
@@ -53,19 +53,68 @@ private func adler32Reference(_ bytes: [UInt8]) -> UInt32 {
                            0, 255, 128, 85, 255, 128, 170, 255, 128, 255, 255, 128])
 }
 
-@Test func largeImagesSpanSeveralStoredBlocks() throws {
-    // 250 rows of 1 + 300 bytes = 75,250 bytes: one full 65,535-byte block and the rest.
+@Test func noiseRoundTripsAndStaysNearItsRawSize() throws {
+    // 75,250 bytes of scanlines that no filter or match helps: stored blocks, a few bytes of overhead.
     var generator = RandomGenerator(seed: 8)
     let pixels = (0..<(300 * 250)).map { _ in Float(generator.next() % 256) / 255 }
-    let png = try readPNG(RasterImage(width: 300, height: 250, channels: 1, pixels: pixels).pngData())
-    #expect(png.storedBlockLengths == [65_535, 75_250 - 65_535])
+    let file = RasterImage(width: 300, height: 250, channels: 1, pixels: pixels).pngData()
+    let png = try readPNG(file)
     #expect(png.pixels == pixels.map { UInt8(($0 * 255).rounded()) })
+    #expect(png.deflateStream[0] & 0b110 == 0, "the first block is stored")
+    #expect(file.count < 300 * 250 + 250 + 100)
+}
+
+@Test func smoothImagesGetFiltersThatTurnThemIntoZeros() throws {
+    // A horizontal ramp: Sub leaves small steps on the first row, Up leaves zeros on every other one.
+    let pixels = (0..<8).flatMap { _ in (0..<64).flatMap { x in [Float](repeating: Float(x) / 63, count: 3) } }
+    let png = try readPNG(RasterImage(width: 64, height: 8, channels: 3, pixels: pixels).pngData())
+    #expect(png.filterTypes == [PNGFilter.sub.rawValue] + [UInt8](repeating: PNGFilter.up.rawValue, count: 7))
+    #expect(png.pixels == pixels.map { UInt8(($0 * 255).rounded()) })
+}
+
+@Test func everyFilterIsUndoneByTheStandardsDefinition() throws {
+    var generator = RandomGenerator(seed: 4)
+    let (rowBytes, height, bytesPerPixel) = (12, 4, 3)
+    let pixels = (0..<(rowBytes * height)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+    for filter in PNGFilter.allCases {
+        var scanlines: [UInt8] = []
+        var filtered = [UInt8](repeating: 0, count: rowBytes)
+        pixels.withUnsafeBufferPointer { pixels in
+            for row in 0..<height {
+                let above = row == 0 ? [UInt8](repeating: 0, count: rowBytes) : Array(pixels[((row - 1) * rowBytes)..<(row * rowBytes)])
+                above.withUnsafeBufferPointer { above in
+                    _ = filtered.withUnsafeMutableBufferPointer { output in
+                        filter.apply(UnsafeBufferPointer(rebasing: pixels[(row * rowBytes)..<((row + 1) * rowBytes)]),
+                                     above: above, bytesPerPixel: bytesPerPixel, into: output)
+                    }
+                }
+                scanlines += [filter.rawValue] + filtered
+            }
+        }
+        let (unfiltered, types) = try unfilterScanlines(scanlines, rowBytes: rowBytes, bytesPerPixel: bytesPerPixel)
+        #expect(unfiltered == pixels, "filter \(filter)")
+        #expect(types == [UInt8](repeating: filter.rawValue, count: height))
+    }
+}
+
+@Test func aMostlyWhitePlotShrinksToASmallFractionOfItsRawSize() throws {
+    // 1000 x 600 RGB (1.8 MB raw): white, with a black frame and a diagonal line.
+    var pixels = [Float](repeating: 1, count: 1000 * 600 * 3)
+    for y in 0..<600 {
+        for x in 0..<1000 where x == 50 || x == 950 || y == 30 || y == 570 || abs(x - 50 - y * 3 / 2) <= 1 {
+            for channel in 0..<3 { pixels[(y * 1000 + x) * 3 + channel] = channel == 2 ? 0.8 : 0 }
+        }
+    }
+    let file = RasterImage(width: 1000, height: 600, channels: 3, pixels: pixels).pngData()
+    let png = try readPNG(file)
+    #expect(png.pixels == pixels.map { UInt8(($0 * 255).rounded()) })
+    #expect(file.count < 1000 * 600 * 3 / 100, "\(file.count) bytes")
 }
 
 @Test func theReaderCatchesADamagedByteSoItsChecksCanFail() throws {
     var file = RasterImage(width: 3, height: 2, channels: 1, filledWith: 0.5).pngData()
     let idatData = 8 + 25 + 8   // signature, IHDR chunk (4 + 4 + 13 + 4), IDAT length and type
-    file[idatData + 9] ^= 0x01   // a pixel byte of the first scanline
+    file[idatData + 2] ^= 0x01   // the first byte of the DEFLATE stream
     #expect(throws: PNGReadError.badCRC(chunk: "IDAT")) { try readPNG(file) }
     var signature = RasterImage(width: 1, height: 1, channels: 1, filledWith: 0).pngData()
     signature[1] = 0x51
