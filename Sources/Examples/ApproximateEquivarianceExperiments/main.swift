@@ -46,14 +46,8 @@ let options = [
     Option("pool", default: "1", help: "levels: average the 64 x 64 fields over n x n blocks (2: 32 x 32)"),
     Option("rsteer-init", default: "equivariant", help: "levels: RSteer starts equivariant or, as the reference, random"),
 ]
-let arguments: Arguments
-do {
-    arguments = try Arguments(CommandLine.arguments.dropFirst(), options: options)
-} catch {
-    Console.line(Arguments.helpText(command: "ApproximateEquivarianceExperiments",
-                                    summary: "Relaxed vs. Conv vs. strictly equivariant models on smoke plumes.", options: options))
-    exit(error as? ArgumentError == .helpRequested ? 0 : 2)
-}
+let arguments = Arguments.parseOrExit(command: "ApproximateEquivarianceExperiments",
+                                      summary: "Relaxed vs. Conv vs. strictly equivariant models on smoke plumes.", options: options)
 
 /// The small plan: train starts 0..<20, validation 20..<25, test-future 25..<30, test-domain 0..<5.
 let smallPlan = FluidSplitPlan(trainStarts: 0..<20, validationStarts: 20..<25, testFutureStarts: 25..<30, testDomainStarts: 0..<5)

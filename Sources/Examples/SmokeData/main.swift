@@ -17,14 +17,8 @@ let options = [
     Option("symmetry-breaking", default: "1", help: "0 = symmetric ... 1 = the paper's design"),
     Option("cache", default: ".build/fluids-cache", help: "directory of cached sequences"),
 ]
-let arguments: Arguments
-do {
-    arguments = try Arguments(CommandLine.arguments.dropFirst(), options: options)
-} catch {
-    Console.line(Arguments.helpText(command: "SmokeData", summary: "Smoke-plume data for approximately equivariant networks.",
-                                    options: options))
-    exit(error as? ArgumentError == .helpRequested ? 0 : 2)
-}
+let arguments = Arguments.parseOrExit(command: "SmokeData", summary: "Smoke-plume data for approximately equivariant networks.",
+                                      options: options)
 
 /// Draws a ProgressBar from SmokePlumeData's callback. The bar is not thread-safe, but the data set calls
 /// its callback under a lock, one call at a time.
