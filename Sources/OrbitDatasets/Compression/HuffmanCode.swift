@@ -14,12 +14,7 @@ struct HuffmanCode {
     init(lengths: [UInt8]) {
         var countPerLength = [Int](repeating: 0, count: 16)
         for length in lengths where length > 0 { countPerLength[Int(length)] += 1 }
-        var nextCode = [Int](repeating: 0, count: 16)
-        var code = 0
-        for length in 1...15 {
-            code = (code + countPerLength[length - 1]) << 1
-            nextCode[length] = code
-        }
+        var nextCode = HuffmanTable.firstCodes(lengthCounts: countPerLength)
         var codes = [UInt16](repeating: 0, count: lengths.count)
         for (symbol, length) in lengths.enumerated() where length > 0 {
             codes[symbol] = UInt16(HuffmanTable.reverse(nextCode[Int(length)], bitCount: Int(length)))

@@ -46,13 +46,7 @@ struct HuffmanTable {
         let primaryBits = max(1, min(maximumPrimaryBits, longest))
         self.primaryBits = primaryBits
         let primarySize = 1 << primaryBits
-        // The first code of each length (RFC 1951 §3.2.2, step 2).
-        var nextCode = [Int](repeating: 0, count: 16)
-        var code = 0
-        for length in 1...15 {
-            code = (code + lengthCounts[length - 1]) << 1
-            nextCode[length] = code
-        }
+        var nextCode = HuffmanTable.firstCodes(lengthCounts: lengthCounts)
 
         // Each symbol's reversed code, then the widest code behind every primary prefix.
         var reversedCodes = [Int](repeating: 0, count: codeLengths.count)
@@ -99,6 +93,18 @@ struct HuffmanTable {
             }
         }
         self.entries = entries
+    }
+
+    /// The first canonical code of each length 1...15 (RFC 1951 §3.2.2, step 2), from the number of codes
+    /// of each length (`lengthCounts[0]` must be 0). Shared by the decoder's tables and the encoder's codes.
+    static func firstCodes(lengthCounts: [Int]) -> [Int] {
+        var firstCodes = [Int](repeating: 0, count: 16)
+        var code = 0
+        for length in 1...15 {
+            code = (code + lengthCounts[length - 1]) << 1
+            firstCodes[length] = code
+        }
+        return firstCodes
     }
 
     /// The low `bitCount` bits of `code` in reverse order.
