@@ -33,8 +33,12 @@ func controlCSavesACheckpointAndExitsWith130(run: Int) throws {
     process.arguments = arguments + ["--threads", "1", "--output", output.path]
     let standardOutput = Pipe()
     process.standardOutput = standardOutput
-    process.standardError = Pipe()
+    process.standardError = FileHandle.nullDevice   // progress bars; an unread pipe could fill and block the child
     try process.run()
+    // A hung child must fail the test, not hang the suite.
+    let watchdog = DispatchWorkItem { process.terminate() }
+    DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+    defer { watchdog.cancel() }
 
     // The start-up line comes after the data is loaded and the handler installed; training follows.
     var text = ""
@@ -47,11 +51,8 @@ func controlCSavesACheckpointAndExitsWith130(run: Int) throws {
     Thread.sleep(forTimeInterval: 0.5)
     kill(process.processIdentifier, SIGINT)
 
-    let watchdog = DispatchWorkItem { process.terminate() }
-    DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
     text += String(decoding: standardOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    watchdog.cancel()
 
     #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(process.terminationReason) \(process.terminationStatus)")
     #expect(text.contains(stopped) && text.contains("continue with --resume"), "\(text)")

@@ -126,7 +126,7 @@ func baseline(_ model: TableModel, for symmetry: SmokePlumeDesign.Symmetry, _ se
         let network = ScaleVelocityNet(inputFrames: frames, hidden: hidden, layerCount: layers, relaxation: .group(bankCount: banks), using: &generator)
         return Contender(name: "RGroup (scale)", model: network, penalty: { _ in relaxedGroupRegularizer(network.relaxedGroupLayers, alpha: settings.alpha) })
     default:
-        preconditionFailure("\(model.rawValue) is a default model or unavailable for \(symmetry.rawValue); see TableModel.available(for:)")
+        fatalError("\(model.rawValue) is a default model or unavailable for \(symmetry.rawValue); see TableModel.available(for:)")
     }
 }
 
@@ -152,6 +152,6 @@ func hingeActions(for symmetry: SmokePlumeDesign.Symmetry, frames: Int, size: In
             return (input: shift, output: shift)
         }
     case .scaling:
-        preconditionFailure("no scale action on frames: CLCNN is unavailable for scaling")
+        fatalError("no scale action on frames: CLCNN is unavailable for scaling")
     }
 }
