@@ -2,6 +2,9 @@ import Foundation
 
 // Orbit's benchmark executable: `make bench` (or `make bench CASES="gemm_1024 ..."`).
 // Prints one JSON line per case: {"name", "seconds" (median of one call), "gflops"}.
+// ORBIT_BENCH_CALLS=n times exactly n calls after the warm-up instead of at least a second, so that
+// `perf stat -e task-clock` measures the same work on every run (CPU time per call holds up on a busy machine
+// better than wall-clock seconds: time spent waiting for a core is not counted).
 
 /// Debug builds run kernels 10-100x slower; their timings would mislead anyone who reads them.
 func isDebugBuild() -> Bool {
@@ -25,12 +28,17 @@ if !unknown.isEmpty {
     exit(2)
 }
 
+let fixedCalls = ProcessInfo.processInfo.environment["ORBIT_BENCH_CALLS"].flatMap { Int($0) }.map { max(1, $0) }
 var failures = 0
 for benchmark in allCases where wanted.contains(benchmark.name) || (wanted.isEmpty && !benchmark.isLong) {
     let prepared = benchmark.prepare()
-    let seconds = benchmark.isLong
-        ? medianSeconds(prepared.run, warmUps: 1, minimumRepetitions: 3, minimumSeconds: 0)
-        : medianSeconds(prepared.run)
+    let seconds = if let calls = fixedCalls {
+        medianSeconds(prepared.run, warmUps: 1, minimumRepetitions: calls, minimumSeconds: 0)
+    } else if benchmark.isLong {
+        medianSeconds(prepared.run, warmUps: 1, minimumRepetitions: 3, minimumSeconds: 0)
+    } else {
+        medianSeconds(prepared.run)
+    }
     if let problem = prepared.verify() {
         FileHandle.standardError.write(Data("\(benchmark.name): WRONG RESULT: \(problem)\n".utf8))
         failures += 1

@@ -7,7 +7,7 @@ import Testing
 // unit stride, >= 8 input channels) and the im2col routes; zero and circular padding; ranks 1-3.
 
 /// Rolls each image n of [N, C, spatial...] by shifts[n % shifts.count] (content moves by +shift).
-private func rolled(_ values: [Double], _ geometry: ConvolutionGeometry, _ shifts: [[Int]], sign: Int = 1) -> [Double] {
+func rolled(_ values: [Double], _ geometry: ConvolutionGeometry, _ shifts: [[Int]], sign: Int = 1) -> [Double] {
     let size = geometry.inputSize
     let plane = size.reduce(1, *)
     var result = values

@@ -19,8 +19,10 @@ extension ConvolutionGeometry {
     }
 }
 
-/// Single precision: the route per pass. Few channels go to the direct kernels, the rest to an
-/// implicit GEMM with the 4 x 24 or 6 x 16 kernel, whichever wastes less on edges.
+/// Single precision: the route per pass. Few channels go to the direct kernels, 3 x 3 unit-stride 2-D
+/// convolutions with many channels to Winograd's F(2x2, 3x3) (every pass; the input gradient through
+/// the flipped convolution), the rest to an implicit GEMM with the 4 x 24 or 6 x 16 kernel,
+/// whichever wastes less on edges.
 enum FloatConvolution {
     static func forward(
         _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -29,6 +31,8 @@ enum FloatConvolution {
         let layout = ConvolutionLayout(geometry)
         if DirectConvolution.appliesToForward(layout) && geometry.outputElementCount > 0 && layout.columnRows > 0 {
             DirectConvolution.forward(geometry, input: input, weight: weight, output: output)
+        } else if WinogradConvolution.applies(layout) {
+            WinogradConvolution.forward(geometry, input: input, weight: weight, output: output)
         } else if geometry.usesFourRowKernel.forward {
             ConvolutionPass<Float4x24Kernel>.forward(geometry, input: input, weight: weight, output: output)
         } else {
@@ -61,6 +65,9 @@ enum FloatConvolution {
         if DirectConvolution.appliesToWeightGradient(layout) && geometry.weightElementCount > 0
             && layout.batch > 0 && layout.outputPlane > 0 {
             DirectConvolution.backwardWeight(
+                geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+        } else if WinogradConvolution.applies(layout) {
+            WinogradConvolution.backwardWeight(
                 geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
         } else if geometry.usesFourRowKernel.backwardWeight {
             ConvolutionPass<Float4x24Kernel>.backwardWeight(
