@@ -61,13 +61,7 @@ enum WinogradConvolution {
         let layout = tiling.layout
         let (inputs, outputs) = (layout.inputChannels, layout.outputChannels)
         let transformedWeight = transformWeight(weight, outputs: outputs, inputs: inputs)
-        let images = PaddedImages(layout: layout)
-        // Patches of the last tile row and column may reach a little past a padded plane (odd output
-        // sizes, whole-vector loads); past the last plane they read this zeroed tail.
-        let tail = 2 * layout.paddedSize[2] + tiling.combinedStride + 64
-        ScratchPool.withScratch(Float.self, count: images.count + tail) { buffer in
-            (buffer + images.count).update(repeating: 0, count: tail)
-            let padded = images.fill(from: input, into: buffer)
+        tiling.withPaddedInput(input) { padded, imageStride, _ in
             transformedWeight.withUnsafeBufferPointer { transformedWeight in
                 let u = transformedWeight.baseAddress!
                 let transformed = 16 * max(inputs, outputs) * tiling.slotStride
@@ -82,7 +76,7 @@ enum WinogradConvolution {
                         // Whole micro-panels: the extra columns read unused slots of V and write unused
                         // slots of M (each GEMM column is one tile; tiles never mix).
                         let columns = (tiles.count + Kernel.microColumns - 1) / Kernel.microColumns * Kernel.microColumns
-                        tiling.transformInput(padded, imageStride: images.imageStride, tiles: tiles, into: v, combined: combined)
+                        tiling.transformInput(padded, imageStride: imageStride, tiles: tiles, into: v, combined: combined)
                         for entry in 0..<16 {
                             gemm.multiply(
                                 rows: 0..<outputs, columns: 0..<columns, depth: inputs,

@@ -50,6 +50,21 @@ struct WinogradTiling {
         }
     }
 
+    /// Runs `body` with the batch's input as padded images (`PaddedImages`; `imageStride` apart), followed
+    /// by a zeroed tail that the patches of the last tile row and column may reach into (odd output sizes,
+    /// whole-vector loads), and by `extra` uninitialised elements for the caller.
+    func withPaddedInput<Result>(
+        _ input: UnsafePointer<Float>, extra: Int = 0,
+        _ body: (_ padded: UnsafePointer<Float>, _ imageStride: Int, _ extra: UnsafeMutablePointer<Float>) -> Result
+    ) -> Result {
+        let images = PaddedImages(layout: layout)
+        let tail = 2 * layout.paddedSize[2] + combinedStride + 64
+        return ScratchPool.withScratch(Float.self, count: images.count + tail + extra) { buffer in
+            (buffer + images.count).update(repeating: 0, count: tail)
+            return body(images.fill(from: input, into: buffer), images.imageStride, buffer + images.count + tail)
+        }
+    }
+
     /// V_ξ[c, t] = (Bᵀ d B)[ξ] for every input channel c and every tile t of `tiles` (`padded`: the
     /// batch's padded images). `combined` holds 4 x `combinedStride` elements of scratch.
     func transformInput(

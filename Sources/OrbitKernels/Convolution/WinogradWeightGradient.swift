@@ -13,6 +13,8 @@
 /// thread count.
 extension WinogradConvolution {
     static let partialCount = 8
+    /// Memory the partial gradients may take in all.
+    static let partialByteLimit = 64 << 20
 
     /// weightGradient = Σ over the batch (overwritten), for a geometry where `applies` holds; shapes as
     /// `convolutionBackwardWeight`.
@@ -34,14 +36,11 @@ extension WinogradConvolution {
     ) where Kernel.Scalar == Float {
         let layout = tiling.layout
         let (inputs, outputs) = (layout.inputChannels, layout.outputChannels)
-        let groups = min(partialCount, tiling.chunkCount)
         let matrices = 16 * outputs * inputs
-        let images = PaddedImages(layout: layout)
-        let tail = 2 * layout.paddedSize[2] + tiling.combinedStride + 64  // as in the forward pass
-        ScratchPool.withScratch(Float.self, count: images.count + tail + groups * matrices) { buffer in
-            (buffer + images.count).update(repeating: 0, count: tail)
-            let padded = images.fill(from: input, into: buffer)
-            let partials = buffer + images.count + tail
+        // Fewer partials when they would be large (16 x 512 x 512 floats is 16 MB each), but two at least,
+        // so that both cores work.
+        let groups = min(partialCount, tiling.chunkCount, max(2, partialByteLimit / (matrices * MemoryLayout<Float>.stride)))
+        tiling.withPaddedInput(input, extra: groups * matrices) { padded, imageStride, partials in
             let stride = tiling.slotStride
             let workspaceCount = BlockedGEMM<Kernel>(rows: outputs, columns: inputs, depth: WinogradTiling.tilesPerChunk).workspaceCount
             let scratchCount = 16 * (inputs + outputs) * stride + 4 * tiling.combinedStride + workspaceCount
@@ -54,7 +53,7 @@ extension WinogradConvolution {
                     let workspace = combined + 4 * tiling.combinedStride
                     for chunk in chunks {
                         let tiles = tiling.chunk(chunk)
-                        tiling.transformInput(padded, imageStride: images.imageStride, tiles: tiles, into: v, combined: combined)
+                        tiling.transformInput(padded, imageStride: imageStride, tiles: tiles, into: v, combined: combined)
                         tiling.transformOutputGradient(outputGradient, tiles: tiles, into: dm)
                         let gemm = BlockedGEMM<Kernel>(rows: outputs, columns: inputs, depth: tiles.count)
                         for entry in 0..<16 {
