@@ -50,6 +50,10 @@ experiments-approx:
 	  --eval-windows 40 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-rotation-baselines.md
 	$(APPROX) --symmetry translation --models mlp,clcnn --epochs 10 --hidden 16 --layers 3 --train-windows 120 \
 	  --eval-windows 40 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-translation-baselines.md
+	$(APPROX) --symmetry translation --models rpp,combo,lift --epochs 10 --hidden 16 --layers 3 --train-windows 120 \
+	  --eval-windows 40 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-translation-hybrids.md
+	$(APPROX) --symmetry scaling --models rpp,combo,clcnn,lift --tasks 3 --epochs 5 --hidden 16 --layers 3 --train-windows 80 \
+	  --eval-windows 24 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-scaling-baselines.md
 
 # Tests build with -enable-testing (for @testable imports) into their own folder, so switching between
 # `make test` and `make run` does not rebuild everything each time.
