@@ -1,7 +1,7 @@
 # Orbit: the README's commands live here.
 #   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
 #   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~50 min on 2 cores, estimated)
-#   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; 2-3 h)
+#   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; 4-5 h)
 #   make mnist   train the classic MNIST CNN (ARGS="--full" for the 15-epoch recipe, 99.30%)
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
@@ -50,6 +50,12 @@ experiments-approx:
 	  --eval-windows 40 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-rotation-baselines.md
 	$(APPROX) --symmetry translation --models mlp,clcnn --epochs 10 --hidden 16 --layers 3 --train-windows 120 \
 	  --eval-windows 40 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-translation-baselines.md
+	$(APPROX) --symmetry translation --models rpp,combo,lift --epochs 10 --hidden 16 --layers 3 --train-windows 120 \
+	  --eval-windows 40 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-translation-hybrids.md
+	$(APPROX) --symmetry scaling --models rpp,combo,clcnn,lift --tasks 3 --epochs 5 --hidden 16 --layers 3 --train-windows 80 \
+	  --eval-windows 24 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-scaling-baselines.md
+	$(APPROX) --symmetry scaling --models mlp,rgroup --tasks 3 --epochs 5 --hidden 16 --layers 3 --train-windows 80 \
+	  --eval-windows 24 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-scaling-mlp-rgroup.md
 
 # Tests build with -enable-testing (for @testable imports) into their own folder, so switching between
 # `make test` and `make run` does not rebuild everything each time.

@@ -10,8 +10,8 @@ import Testing
 
 @Test func allExpandsToTheColumnsEachSymmetryHasInTableOrder() throws {
     #expect(try TableModel.parse("all", for: .rotation) == TableModel.allCases)
-    #expect(try TableModel.parse("ALL", for: .translation) == [.mlp, .conv, .locallyConnected, .relaxedGroup])
-    #expect(try TableModel.parse("all", for: .scaling) == [.mlp, .conv, .equivariant, .relaxedGroup, .relaxedSteerable])
+    #expect(try TableModel.parse("ALL", for: .translation) == [.mlp, .conv, .residualPathway, .combo, .locallyConnected, .lift, .relaxedGroup])
+    #expect(try TableModel.parse("all", for: .scaling) == TableModel.allCases)
     #expect(try TableModel.parse("default", for: .rotation) == [.conv, .equivariant, .relaxedSteerable])
     #expect(try TableModel.parse("default", for: .translation) == [.conv, .relaxedGroup])
 }
@@ -22,12 +22,14 @@ import Testing
     #expect(try TableModel.parse("lift,all", for: .rotation).first == .lift)
     // Translation: the strictly equivariant model is Conv itself.
     #expect(try TableModel.parse("Equiv,conv,clcnn", for: .translation) == [.conv, .locallyConnected])
+    #expect(try TableModel.parse("rpp,combo,lift", for: .translation) == [.residualPathway, .combo, .lift])
+    #expect(try TableModel.parse("rpp,combo,clcnn,lift", for: .scaling) == [.residualPathway, .combo, .locallyConnected, .lift])
 }
 
 @Test func unknownOrUnavailableNamesAreRejectedWithTheAvailableOnes() {
     for (list, symmetry, available) in [("foo", SmokePlumeDesign.Symmetry.rotation, "MLP, Conv, Equiv, RPP, Combo, CLCNN, Lift, RGroup, RSteer"),
-                                        ("conv,lift", .translation, "MLP, Conv (= Equiv), CLCNN, RGroup"),
-                                        ("CLCNN", .scaling, "MLP, Conv, Equiv, RGroup, RSteer"),
+                                        ("conv,rsteer", .translation, "MLP, Conv (= Equiv), RPP, Combo, CLCNN, Lift, RGroup"),
+                                        ("lift,sesn", .scaling, "MLP, Conv, Equiv, RPP, Combo, CLCNN, Lift, RGroup, RSteer"),
                                         (" , ", .rotation, "MLP, Conv, Equiv, RPP, Combo, CLCNN, Lift, RGroup, RSteer")] {
         do {
             _ = try TableModel.parse(list, for: symmetry)
@@ -58,6 +60,17 @@ private func frames() -> Tensor {
             let penalty = contender.penalty(input)
             #expect(penalty.rank == 0 && penalty.item.isFinite && penalty.item >= 0, "\(symmetry) \(contender.name): \(penalty)")
         }
+    }
+}
+
+@Test func scalingHingeActionsMagnifyAboutTheCentreAndScaleTheVectors() {
+    let actions = hingeActions(for: .scaling, frames: 10, size: 8)
+    #expect(actions.count == 2)
+    let constant = Tensor.full([1, 20, 8, 8], value: 1)
+    for (action, factor) in zip(actions, [0.8, 1.25]) {
+        let values = action.input(constant).doubles
+        // The frame's middle keeps the constant, multiplied by the factor (the vectors scale with it).
+        #expect(abs(values[3 * 8 + 4] - factor) < 1e-6 && abs(action.output(constant.slice(axis: 1, 0..<2)).doubles[4 * 8 + 3] - factor) < 1e-6)
     }
 }
 

@@ -9,16 +9,11 @@ enum TableModel: String, CaseIterable, Sendable {
     case mlp = "MLP", conv = "Conv", equivariant = "Equiv", residualPathway = "RPP", combo = "Combo", locallyConnected = "CLCNN",
          lift = "Lift", relaxedGroup = "RGroup", relaxedSteerable = "RSteer"
 
-    /// The columns Orbit has a model for under `symmetry`. Translation: the strictly equivariant model is
-    /// Conv itself ("Equiv" is accepted as its other name), and RPP, Combo and Lift are built on C_N-steerable
-    /// layers, so they exist for rotation only; CLCNN's hinge penalty needs the group's action on the frames,
-    /// which Orbit has for shifts and quarter turns but not for scalings.
+    /// The columns Orbit has a model for under `symmetry`: all of them, except that translation has no
+    /// RSteer (the paper has none either) and its strictly equivariant model is Conv itself ("Equiv" is
+    /// accepted as its other name).
     static func available(for symmetry: SmokePlumeDesign.Symmetry) -> [TableModel] {
-        switch symmetry {
-        case .translation: [.mlp, .conv, .locallyConnected, .relaxedGroup]
-        case .rotation: allCases
-        case .scaling: [.mlp, .conv, .equivariant, .relaxedGroup, .relaxedSteerable]
-        }
+        symmetry == .translation ? allCases.filter { $0 != .equivariant && $0 != .relaxedSteerable } : allCases
     }
 
     /// The models trained without `--models` (`contenders(for:_:seed:)`), in its order.
@@ -90,8 +85,9 @@ func modelGenerator(seed: UInt64, model: TableModel) -> RandomGenerator {
 }
 
 /// The Table 1 models outside the defaults (Docs/ApproximateEquivariance.md, "Models of Table 1"), at the
-/// sizes of `settings`: plain models use `hidden` channels, C4-steerable ones `hidden/4` regular fields
-/// (the same channel width), CLCNN rank L = `bankCount`, Combo its first `layers/2` layers plain. Each
+/// sizes of `settings`: plain and scale models use `hidden` channels, C4-steerable ones `hidden/4` regular
+/// fields (the same channel width), CLCNN rank L = `bankCount`, Combo its first `layers/2` layers plain;
+/// RPP, Combo and Lift take the symmetry's equivariant layers (`hybridFamily`). Each
 /// carries its penalty: RPP the prior α‖W_plain‖² (`priorAlpha`), CLCNN the hinge equivariance penalty on
 /// the batch (`hingeAlpha`, `hingeMargin`, `hingeActions`), RGroup the paper-form group regularizer (`alpha`).
 func baseline(_ model: TableModel, for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings,
@@ -103,16 +99,20 @@ func baseline(_ model: TableModel, for symmetry: SmokePlumeDesign.Symmetry, _ se
     case (.mlp, _):
         return Contender(name: "MLP", model: VelocityMLP(inputFrames: frames, height: size, width: size, hidden: hidden, layerCount: layers,
                                                          using: &generator), penalty: zero)
-    case (.residualPathway, .rotation):
-        let network = ResidualPathwayVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, using: &generator)
+    case (.residualPathway, _):
+        let (family, width) = hybridFamily(for: symmetry, settings)
+        let network = ResidualPathwayVelocityNet(family: family, inputFrames: frames, hidden: width, layerCount: layers, using: &generator)
         return Contender(name: "RPP", model: network, penalty: { _ in network.residualPrior(alpha: settings.priorAlpha) })
-    case (.combo, .rotation):
-        let network = ComboVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, plainLayers: max(1, layers / 2), using: &generator)
+    case (.combo, _):
+        let (family, width) = hybridFamily(for: symmetry, settings)
+        let network = ComboVelocityNet(family: family, inputFrames: frames, hidden: width, layerCount: layers, plainLayers: max(1, layers / 2),
+                                       using: &generator)
         return Contender(name: "Combo", model: network, penalty: zero)
-    case (.lift, .rotation):
-        return Contender(name: "Lift", model: LiftExpansionVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, using: &generator),
-                         penalty: zero)
-    case (.locallyConnected, .translation), (.locallyConnected, .rotation):
+    case (.lift, _):
+        let (family, width) = hybridFamily(for: symmetry, settings)
+        let network = LiftExpansionVelocityNet(family: family, inputFrames: frames, hidden: width, layerCount: layers, using: &generator)
+        return Contender(name: "Lift", model: network, penalty: zero)
+    case (.locallyConnected, _):
         let network = LocallyConnectedVelocityNet(inputFrames: frames, height: size, width: size, hidden: hidden, layerCount: layers, rank: banks,
                                                   using: &generator)
         let actions = hingeActions(for: symmetry, frames: frames, size: size)
@@ -130,11 +130,25 @@ func baseline(_ model: TableModel, for symmetry: SmokePlumeDesign.Symmetry, _ se
     }
 }
 
+/// The layer family RPP, Combo and Lift are built from under `symmetry`, and the `hidden` it takes:
+/// C4-steerable with `hidden/4` regular fields (rotation), plain convolutions and CLCNN's locally connected
+/// layers of rank `bankCount` on `size`² frames (translation), SESN scale convolutions on
+/// `ScaleVelocityNet`'s basis (scaling), `hidden` channels for the last two.
+func hybridFamily(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings) -> (family: HybridLayerFamily, hidden: Int) {
+    switch symmetry {
+    case .rotation: (.c4, max(1, settings.hidden / 4))
+    case .translation: (.translation(height: settings.size, width: settings.size, rank: settings.bankCount), settings.hidden)
+    case .scaling: (.scaling(ScaleVelocityNet.defaultBasis), settings.hidden)
+    }
+}
+
 /// The symmetry's actions on the input frames and on the predicted frame, for CLCNN's hinge penalty:
 /// rotation, the three quarter turns of C4 (grid and vectors, `FieldType.transform`; batches reach the
 /// models flipped so that this is the simulator's rotation, ExperimentTraining.swift); translation, cyclic
 /// shifts by a quarter of the frame down, right and both (vectors unchanged; the wrap-around seam and the
-/// zero padding make even Conv slightly non-equivariant under them, which the margin absorbs).
+/// zero padding make even Conv slightly non-equivariant under them, which the margin absorbs); scaling,
+/// magnification about the centre by 0.8 and 1.25 with the velocities scaled alike (`scaleVelocityFrames`;
+/// approximate: interpolation, and content lost or zero-filled at the boundary, which the margin absorbs too).
 func hingeActions(for symmetry: SmokePlumeDesign.Symmetry, frames: Int, size: Int)
     -> [(input: (Tensor) -> Tensor, output: (Tensor) -> Tensor)] {
     switch symmetry {
@@ -152,6 +166,9 @@ func hingeActions(for symmetry: SmokePlumeDesign.Symmetry, frames: Int, size: In
             return (input: shift, output: shift)
         }
     case .scaling:
-        fatalError("no scale action on frames: CLCNN is unavailable for scaling")
+        return [0.8, 1.25].map { factor in
+            let scale = { (x: Tensor) in scaleVelocityFrames(x, by: factor) }
+            return (input: scale, output: scale)
+        }
     }
 }

@@ -23,9 +23,9 @@ private func models(seed: UInt64 = 1) -> [(name: String, model: any Layer)] {
         ("RSteer", SteerableVelocityNet(group: c4, inputFrames: frames, hidden: 2, layerCount: 3, relaxation: .kernel(.equivariant), dtype: d, using: &g)),
         ("RGroup", RelaxedGroupVelocityNet(group: c4, inputFrames: frames, hidden: 2, layerCount: 3, bankCount: 2, dtype: d, using: &g)),
         ("RGroup-translation", RelaxedTranslationVelocityNet(inputFrames: frames, height: 7, width: 7, hidden: 2, layerCount: 3, bankCount: 2, dtype: d, using: &g)),
-        ("Rpp", ResidualPathwayVelocityNet(group: c4, inputFrames: frames, hidden: 2, layerCount: 3, dtype: d, using: &g)),
-        ("Lift", LiftExpansionVelocityNet(group: c4, inputFrames: frames, hidden: 2, layerCount: 3, dtype: d, using: &g)),
-        ("Combo", ComboVelocityNet(group: c4, inputFrames: frames, hidden: 2, layerCount: 3, plainLayers: 1, dtype: d, using: &g)),
+        ("Rpp", ResidualPathwayVelocityNet(family: .rotation(c4), inputFrames: frames, hidden: 2, layerCount: 3, dtype: d, using: &g)),
+        ("Lift", LiftExpansionVelocityNet(family: .rotation(c4), inputFrames: frames, hidden: 2, layerCount: 3, dtype: d, using: &g)),
+        ("Combo", ComboVelocityNet(family: .rotation(c4), inputFrames: frames, hidden: 2, layerCount: 3, plainLayers: 1, dtype: d, using: &g)),
         ("CLCNN", LocallyConnectedVelocityNet(inputFrames: frames, height: 7, width: 7, hidden: 2, layerCount: 3, rank: 2, dtype: d, using: &g)),
         ("SESN", ScaleVelocityNet(inputFrames: frames, hidden: 2, layerCount: 3, basis: scaleBasis, dtype: d, using: &g)),
         ("RGroup-scale", ScaleVelocityNet(inputFrames: frames, hidden: 2, layerCount: 3, relaxation: .group(bankCount: 2), basis: scaleBasis,
@@ -92,7 +92,7 @@ private func rotationErrors(_ model: (Tensor) -> Tensor) -> [Double] {
 
 @Test func priorsAndPenalties() {
     var g = RandomGenerator(seed: 5)
-    let rpp = ResidualPathwayVelocityNet(group: c4, inputFrames: frames, hidden: 2, layerCount: 3, dtype: .float64, using: &g)
+    let rpp = ResidualPathwayVelocityNet(family: .rotation(c4), inputFrames: frames, hidden: 2, layerCount: 3, dtype: .float64, using: &g)
     let squares = rpp.residualLayers.flatMap(\.parameters).map { $0.value.doubles.reduce(0) { $0 + $1 * $1 } }.reduce(0, +)
     #expect(abs(rpp.residualPrior(alpha: 0.5).item - 0.5 * squares) < 1e-12 * squares)
     // Hinge penalty: zero for an equivariant model under the margin, positive for the CLCNN, with gradients.

@@ -16,15 +16,24 @@ public final class LocallyConnectedVelocityNet: Layer {
         checkDepth(layers: layerCount, hidden: hidden, frames: inputFrames, "LocallyConnectedVelocityNet")
         self.inputFrames = inputFrames
         layers = stackWidths(input: 2 * inputFrames, hidden: hidden, output: 2, layers: layerCount).map { pair in
-            let layer = RelaxedTranslationConvolution(inputChannels: pair.input, outputChannels: pair.output, kernelSize: kernelSize,
-                                                      bankCount: rank, height: height, width: width,
-                                                      padding: PerAxis(integerLiteral: kernelSize / 2), paddingMode: paddingMode,
-                                                      dtype: dtype, using: &generator)
-            // Unlike a relaxed layer, a locally connected one starts with position-dependent filters.
-            layer.combinationWeights.value = Tensor.randomUniform(layer.combinationWeights.shape, lowerBound: 0, upperBound: 2 / Double(rank),
-                                                                  dtype: dtype, using: &generator)
-            return layer
+            Self.locallyConnectedLayer(inputChannels: pair.input, outputChannels: pair.output, kernelSize: kernelSize, rank: rank,
+                                       height: height, width: width, paddingMode: paddingMode, dtype: dtype, using: &generator)
         }
+    }
+
+    /// One low-rank locally connected layer, 'same' padding: a `RelaxedTranslationConvolution` with `rank`
+    /// filters whose per-position weights start uniform in [0, 2/rank] (a relaxed layer's start at 1/rank
+    /// everywhere, a convolution, is where a locally connected layer should not start).
+    /// Shapes: [N, inputChannels, height, width] -> [N, outputChannels, height, width].
+    public static func locallyConnectedLayer(inputChannels: Int, outputChannels: Int, kernelSize: Int, rank: Int, height: Int, width: Int,
+                                             paddingMode: PaddingMode, dtype: DType,
+                                             using generator: inout RandomGenerator) -> RelaxedTranslationConvolution {
+        let layer = RelaxedTranslationConvolution(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
+                                                  bankCount: rank, height: height, width: width, padding: PerAxis(integerLiteral: kernelSize / 2),
+                                                  paddingMode: paddingMode, dtype: dtype, using: &generator)
+        layer.combinationWeights.value = Tensor.randomUniform(layer.combinationWeights.shape, lowerBound: 0, upperBound: 2 / Double(rank),
+                                                              dtype: dtype, using: &generator)
+        return layer
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

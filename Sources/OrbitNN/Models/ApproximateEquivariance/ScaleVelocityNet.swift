@@ -23,8 +23,11 @@ public final class ScaleVelocityNet: Layer {
     public let layers: [any Layer]
     public let inputFrames: Int
 
+    /// The reference's basis: 5×5 kernels at scales 1, 1.5, 2, 2.5, effective size 7.
+    public static let defaultBasis = HermiteGaussianBasis(kernelSize: 5, scales: [1, 1.5, 2, 2.5], effectiveSize: 7)
+
     public init(inputFrames: Int = 10, hidden: Int, layerCount: Int = 5, relaxation: ScaleRelaxation = .none,
-                basis: HermiteGaussianBasis = HermiteGaussianBasis(kernelSize: 5, scales: [1, 1.5, 2, 2.5], effectiveSize: 7),
+                basis: HermiteGaussianBasis = ScaleVelocityNet.defaultBasis,
                 paddingMode: PaddingMode = .zeros, dtype: DType = .float32, using generator: inout RandomGenerator) {
         checkDepth(layers: layerCount, hidden: hidden, frames: inputFrames, "ScaleVelocityNet")
         self.inputFrames = inputFrames
