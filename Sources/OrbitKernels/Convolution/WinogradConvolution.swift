@@ -33,7 +33,8 @@ enum WinogradConvolution {
     /// `ORBIT_WINOGRAD=0` turns the route off (to compare it with the implicit GEMM).
     static let isEnabled = ProcessInfo.processInfo.environment["ORBIT_WINOGRAD"] != "0"
 
-    /// Whether the forward pass of `layout` takes this route.
+    /// Whether a convolution takes this route: its forward pass and weight gradient directly, its input
+    /// gradient when the flipped convolution (`inputGradientConvolution`) does.
     static func applies(_ layout: ConvolutionLayout) -> Bool {
         isEnabled && layout.kernelSize == [1, 3, 3] && layout.stride == [1, 1, 1] && layout.dilation == [1, 1, 1]
             && layout.groups == 1 && layout.inputSize[0] == 1 && layout.padding[0] == 0
