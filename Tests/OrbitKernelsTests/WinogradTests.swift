@@ -34,32 +34,22 @@ private func geometry(batch: Int, _ inputs: Int, _ outputs: Int, _ size: [Int], 
 /// products; every rounded quantity is bounded by the same expression with absolute values).
 /// `input` is the unshifted input the kernel sees (already rolled for shifted geometries).
 private func winogradErrorBound(_ geometry: ConvolutionGeometry, input: [Double], weight: [Double]) -> [Double] {
-    let absA: [[Double]] = [[1, 0], [1, 1], [1, 1], [0, 1]]  // |A| (4 x 2)
-    let absB: [[Double]] = [[1, 0, 0, 0], [0, 1, 1, 1], [1, 1, 1, 0], [0, 0, 0, 1]]  // |B| (4 x 4)
-    let absG: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]]
-    let (product, transposed) = (matrixProduct, transposedMatrix)
     let (inputs, outputs) = (geometry.inputChannels, geometry.outputChannels)
     let (outputHeight, outputWidth) = (geometry.outputSize[0], geometry.outputSize[1])
     let filters = (0..<(outputs * inputs)).map { pair in
-        product(product(absG, (0..<3).map { r in (0..<3).map { s in abs(weight[pair * 9 + r * 3 + s]) } }), transposed(absG))
-    }
-    func padded(_ n: Int, _ c: Int, _ row: Int, _ column: Int) -> Double {
-        paddedMagnitude(geometry, input, n, c, row, column)
+        matrixProduct(matrixProduct(absG, (0..<3).map { r in (0..<3).map { s in abs(weight[pair * 9 + r * 3 + s]) } }), transposedMatrix(absG))
     }
     var bound = [Double](repeating: 0, count: geometry.outputElementCount)
     for n in 0..<geometry.batch {
         for tileRow in 0..<((outputHeight + 1) / 2) {
             for tileColumn in 0..<((outputWidth + 1) / 2) {
-                let patches = (0..<inputs).map { c in
-                    product(product(transposed(absB), (0..<4).map { r in
-                        (0..<4).map { s in padded(n, c, 2 * tileRow + r, 2 * tileColumn + s) } }), absB)
-                }
+                let patches = (0..<inputs).map { c in patchMagnitude(geometry, input, n, c, tileRow, tileColumn) }
                 for o in 0..<outputs {
                     var sum = [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4)
                     for c in 0..<inputs {
                         for k in 0..<4 { for l in 0..<4 { sum[k][l] += filters[o * inputs + c][k][l] * patches[c][k][l] } }
                     }
-                    let magnitude = product(product(transposed(absA), sum), absA)
+                    let magnitude = matrixProduct(matrixProduct(transposedMatrix(absA), sum), absA)
                     for p in 0..<2 where 2 * tileRow + p < outputHeight {
                         for q in 0..<2 where 2 * tileColumn + q < outputWidth {
                             bound[((n * outputs + o) * outputHeight + 2 * tileRow + p) * outputWidth + 2 * tileColumn + q] =
@@ -78,6 +68,18 @@ private func matrixProduct(_ left: [[Double]], _ right: [[Double]]) -> [[Double]
 }
 
 private func transposedMatrix(_ matrix: [[Double]]) -> [[Double]] { matrix[0].indices.map { j in matrix.map { $0[j] } } }
+
+/// The absolute values of Winograd's matrices: |A| (4 x 2), |B| (4 x 4), |G| (4 x 3).
+private let absA: [[Double]] = [[1, 0], [1, 1], [1, 1], [0, 1]]
+private let absB: [[Double]] = [[1, 0, 0, 0], [0, 1, 1, 1], [1, 1, 1, 0], [0, 0, 0, 1]]
+private let absG: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]]
+
+/// |B|ᵀ |d| |B| for the 4 x 4 input patch of tile (tileRow, tileColumn), channel c of image n.
+private func patchMagnitude(_ geometry: ConvolutionGeometry, _ input: [Double], _ n: Int, _ c: Int, _ tileRow: Int, _ tileColumn: Int)
+    -> [[Double]] {
+    let patch = (0..<4).map { r in (0..<4).map { s in paddedMagnitude(geometry, input, n, c, 2 * tileRow + r, 2 * tileColumn + s) } }
+    return matrixProduct(matrixProduct(transposedMatrix(absB), patch), absB)
+}
 
 /// |d| at padded position (row, column) of channel c of image n (zero padding outside, wrapped when circular).
 private func paddedMagnitude(_ geometry: ConvolutionGeometry, _ input: [Double], _ n: Int, _ c: Int, _ row: Int, _ column: Int) -> Double {
@@ -148,9 +150,6 @@ func winogradWeightGradientIsWithinItsErrorBound(_ index: Int) {
 }
 
 private func winogradWeightGradientBound(_ geometry: ConvolutionGeometry, input: [Double], outputGradient: [Double]) -> [Double] {
-    let absA: [[Double]] = [[1, 0], [1, 1], [1, 1], [0, 1]]
-    let absB: [[Double]] = [[1, 0, 0, 0], [0, 1, 1, 1], [1, 1, 1, 0], [0, 0, 0, 1]]
-    let absG: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]]
     let (inputs, outputs) = (geometry.inputChannels, geometry.outputChannels)
     let (outputHeight, outputWidth) = (geometry.outputSize[0], geometry.outputSize[1])
     let (tileRows, tileColumns) = ((outputHeight + 1) / 2, (outputWidth + 1) / 2)
@@ -158,10 +157,7 @@ private func winogradWeightGradientBound(_ geometry: ConvolutionGeometry, input:
     for n in 0..<geometry.batch {
         for tileRow in 0..<tileRows {
             for tileColumn in 0..<tileColumns {
-                let patches = (0..<inputs).map { c in
-                    matrixProduct(matrixProduct(transposedMatrix(absB), (0..<4).map { r in (0..<4).map { s in
-                        paddedMagnitude(geometry, input, n, c, 2 * tileRow + r, 2 * tileColumn + s) } }), absB)
-                }
+                let patches = (0..<inputs).map { c in patchMagnitude(geometry, input, n, c, tileRow, tileColumn) }
                 for o in 0..<outputs {
                     let tile = (0..<2).map { p in (0..<2).map { q -> Double in
                         let (row, column) = (2 * tileRow + p, 2 * tileColumn + q)
