@@ -14,7 +14,16 @@ func convolutionCases() -> [BenchmarkCase] {
                         kernel: 3, padding: 1, backward: true),
         convolutionCase("conv_fwdbwd_b8_c32to32_64_k5", batch: 8, channels: 32, outputChannels: 32, size: 64,
                         kernel: 5, padding: 2, backward: true),
+        // The hidden convolution of one FERNN step at |V| = 25, B = 8 (not in cases.json; run it by name).
+        longCase(convolutionCase("conv_fwdbwd_b200_c128to128_28_k3", batch: 200, channels: 128, outputChannels: 128,
+                                 size: 28, kernel: 3, padding: 1, backward: true)),
     ]
+}
+
+private func longCase(_ benchmark: BenchmarkCase) -> BenchmarkCase {
+    var benchmark = benchmark
+    benchmark.isLong = true
+    return benchmark
 }
 
 private func convolutionCase(

@@ -1,13 +1,13 @@
 import Testing
 @testable import OrbitKernels
 
-// Winograd's F(2x2, 3x3) route (`WinogradConvolution.swift`) against the naive loops in Double, with
+// Winograd's F(4x4, 3x3) route (`WinogradConvolution.swift`) against the naive loops in Double, with
 // an error bound derived for the algorithm (forward, input gradient, weight gradient); the routing rule;
 // thread-count independence.
 
 /// 3 x 3 unit-stride geometries with at least 16 channels on both sides: odd and even output sizes,
-/// single tiles, partial and several groups of eight tiles, many chunks per image, zero and circular
-/// padding, padding 0-2, input shifts.
+/// sizes that are and are not multiples of 4, single tiles, partial and several groups of eight tiles,
+/// many chunks per image, zero and circular padding, padding 0-2, input shifts.
 private let winogradCases: [(geometry: ConvolutionGeometry, shifts: [[Int]])] = [
     (geometry(batch: 2, 16, 20, [7, 9], padding: 1, .zeros), []),
     (geometry(batch: 1, 17, 16, [6, 6], padding: 1, .circular), []),
@@ -18,6 +18,7 @@ private let winogradCases: [(geometry: ConvolutionGeometry, shifts: [[Int]])] = 
     (geometry(batch: 2, 16, 16, [28, 28], padding: 1, .circular), []),
     (geometry(batch: 1, 16, 19, [30, 17], padding: 1, .zeros), []),
     (geometry(batch: 4, 16, 16, [10, 10], padding: 1, .circular), [[0, 0], [1, -2], [-3, 7]]),
+    (geometry(batch: 32, 16, 16, [28, 28], padding: 1, .circular), []),  // 192-tile chunks, 9 of them
 ]
 
 private func geometry(batch: Int, _ inputs: Int, _ outputs: Int, _ size: [Int], padding: Int, _ mode: PaddingMode)
@@ -26,12 +27,13 @@ private func geometry(batch: Int, _ inputs: Int, _ outputs: Int, _ size: [Int], 
                         stride: [1, 1], padding: [padding, padding], dilation: [1, 1], paddingMode: mode)
 }
 
-/// The rounding error bound of F(2x2, 3x3) at every output pixel:
+/// The rounding error bound of F(4x4, 3x3) at every output pixel:
 ///
-///     |ŷ - y| <= 2·(C_in + 8)·u·E,   E = Σ_c |A|ᵀ [ (|G| |g_oc| |G|ᵀ) ⊙ (|B|ᵀ |d_c| |B|) ] |A|
+///     |ŷ - y| <= 2·(C_in + 12)·u·E,   E = Σ_c |A|ᵀ [ (|G| |g_oc| |G|ᵀ) ⊙ (|B|ᵀ |d_c| |B|) ] |A|
 ///
-/// (the transforms round at most twice on the way in and twice on the way out, the GEMM sums C_in
-/// products; every rounded quantity is bounded by the same expression with absolute values).
+/// (the input transform rounds at most 4 times, U once, the GEMM sums C_in products, the output
+/// transform rounds at most 6 times: (1 + u)^(C_in + 11) - 1 <= 2·(C_in + 12)·u with room to spare;
+/// every rounded quantity is bounded by the same expression with absolute values).
 /// `input` is the unshifted input the kernel sees (already rolled for shifted geometries).
 private func winogradErrorBound(_ geometry: ConvolutionGeometry, input: [Double], weight: [Double]) -> [Double] {
     let (inputs, outputs) = (geometry.inputChannels, geometry.outputChannels)
@@ -41,19 +43,19 @@ private func winogradErrorBound(_ geometry: ConvolutionGeometry, input: [Double]
     }
     var bound = [Double](repeating: 0, count: geometry.outputElementCount)
     for n in 0..<geometry.batch {
-        for tileRow in 0..<((outputHeight + 1) / 2) {
-            for tileColumn in 0..<((outputWidth + 1) / 2) {
+        for tileRow in 0..<((outputHeight + 3) / 4) {
+            for tileColumn in 0..<((outputWidth + 3) / 4) {
                 let patches = (0..<inputs).map { c in patchMagnitude(geometry, input, n, c, tileRow, tileColumn) }
                 for o in 0..<outputs {
-                    var sum = [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4)
+                    var sum = [[Double]](repeating: [Double](repeating: 0, count: 6), count: 6)
                     for c in 0..<inputs {
-                        for k in 0..<4 { for l in 0..<4 { sum[k][l] += filters[o * inputs + c][k][l] * patches[c][k][l] } }
+                        for k in 0..<6 { for l in 0..<6 { sum[k][l] += filters[o * inputs + c][k][l] * patches[c][k][l] } }
                     }
                     let magnitude = matrixProduct(matrixProduct(transposedMatrix(absA), sum), absA)
-                    for p in 0..<2 where 2 * tileRow + p < outputHeight {
-                        for q in 0..<2 where 2 * tileColumn + q < outputWidth {
-                            bound[((n * outputs + o) * outputHeight + 2 * tileRow + p) * outputWidth + 2 * tileColumn + q] =
-                                2 * Double(inputs + 8) * 0x1p-24 * magnitude[p][q]
+                    for p in 0..<4 where 4 * tileRow + p < outputHeight {
+                        for q in 0..<4 where 4 * tileColumn + q < outputWidth {
+                            bound[((n * outputs + o) * outputHeight + 4 * tileRow + p) * outputWidth + 4 * tileColumn + q] =
+                                2 * Double(inputs + 12) * 0x1p-24 * magnitude[p][q]
                         }
                     }
                 }
@@ -69,15 +71,21 @@ private func matrixProduct(_ left: [[Double]], _ right: [[Double]]) -> [[Double]
 
 private func transposedMatrix(_ matrix: [[Double]]) -> [[Double]] { matrix[0].indices.map { j in matrix.map { $0[j] } } }
 
-/// The absolute values of Winograd's matrices: |A| (4 x 2), |B| (4 x 4), |G| (4 x 3).
-private let absA: [[Double]] = [[1, 0], [1, 1], [1, 1], [0, 1]]
-private let absB: [[Double]] = [[1, 0, 0, 0], [0, 1, 1, 1], [1, 1, 1, 0], [0, 0, 0, 1]]
-private let absG: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]]
+/// The absolute values of Winograd's matrices: |A| (6 x 4), |B| (6 x 6), |G| (6 x 3), written out here
+/// from the paper's definition rather than taken from the kernel.
+private let absA: [[Double]] = [[1, 0, 0, 0], [1, 1, 1, 1], [1, 1, 1, 1], [1, 2, 4, 8], [1, 2, 4, 8], [0, 0, 0, 1]]
+private let absB: [[Double]] = transposedMatrix([
+    [4, 0, 5, 0, 1, 0], [0, 4, 4, 1, 1, 0], [0, 4, 4, 1, 1, 0], [0, 2, 1, 2, 1, 0], [0, 2, 1, 2, 1, 0], [0, 4, 0, 5, 0, 1],
+])
+private let absG: [[Double]] = [
+    [1.0 / 4, 0, 0], [1.0 / 6, 1.0 / 6, 1.0 / 6], [1.0 / 6, 1.0 / 6, 1.0 / 6], [1.0 / 24, 1.0 / 12, 1.0 / 6],
+    [1.0 / 24, 1.0 / 12, 1.0 / 6], [0, 0, 1],
+]
 
-/// |B|ᵀ |d| |B| for the 4 x 4 input patch of tile (tileRow, tileColumn), channel c of image n.
+/// |B|ᵀ |d| |B| for the 6 x 6 input patch of tile (tileRow, tileColumn), channel c of image n.
 private func patchMagnitude(_ geometry: ConvolutionGeometry, _ input: [Double], _ n: Int, _ c: Int, _ tileRow: Int, _ tileColumn: Int)
     -> [[Double]] {
-    let patch = (0..<4).map { r in (0..<4).map { s in paddedMagnitude(geometry, input, n, c, 2 * tileRow + r, 2 * tileColumn + s) } }
+    let patch = (0..<6).map { r in (0..<6).map { s in paddedMagnitude(geometry, input, n, c, 4 * tileRow + r, 4 * tileColumn + s) } }
     return matrixProduct(matrixProduct(transposedMatrix(absB), patch), absB)
 }
 
@@ -108,9 +116,11 @@ func winogradForwardIsWithinItsErrorBound(_ index: Int) {
     let output = winograd(shifted, input: x.map { Float($0) }, weight: w.map { Float($0) })
     let worst = zip(output, zip(expected.output, bound)).map { abs(Double($0) - $1.0) / $1.1 }.max() ?? 0
     #expect(worst <= 1, "case \(index): error \(worst)x the bound")
-    // The bound is tight enough to catch a wrong kernel: far below the outputs' typical size.
+    // The bound is tight enough to catch a wrong kernel (which errs by about the outputs' own size): it
+    // stays below 1% of their typical size (0.01-0.12% in these cases; the transforms make E about 75
+    // times Σ|g||d|, while the measured error is near 1e-6 of the typical output).
     let typical = expected.magnitude.reduce(0, +) / Double(expected.magnitude.count)
-    #expect(bound.max()! < 1e-3 * typical)
+    #expect(bound.max()! < 1e-2 * typical)
 }
 
 /// The input gradient runs as the flipped forward convolution, so it takes the Winograd route too.
@@ -128,7 +138,8 @@ func winogradInputGradientIsWithinItsErrorBound(_ index: Int) {
     #expect(worst <= 1, "case \(index): error \(worst)x the bound")
 }
 
-/// The weight gradient: Σ over the batch's tiles, so the bound is 2·(tiles + 8)·u·E with
+/// The weight gradient: Σ over the batch's tiles, so the bound is 2·(tiles + 10)·u·E (V and dM round at
+/// most 4 times each, the sum once per tile, the final Gᵀ dU G once) with
 /// E = Σ_t |G|ᵀ [ (|B|ᵀ |d_tc| |B|) ⊙ (|A| |dY_to| |A|ᵀ) ] |G|.
 @Test(arguments: winogradCases.indices)
 func winogradWeightGradientIsWithinItsErrorBound(_ index: Int) {
@@ -142,37 +153,43 @@ func winogradWeightGradientIsWithinItsErrorBound(_ index: Int) {
     let gradient = Float.backwardWeight(shifted, input: x.map { Float($0) }, outputGradient: dy.map { Float($0) })
     let worst = zip(gradient, zip(expected, bound)).map { abs(Double($0) - $1.0) / $1.1 }.max() ?? 0
     #expect(worst <= 1, "case \(index): error \(worst)x the bound")
-    // Not vacuous: a wrong kernel errs by about the gradient's own size. (The bound grows like the number
-    // of summed terms times their absolute sum, the gradient of random data like its square root: the
-    // 28 x 28 case sums 392 tiles and its bound reaches 1.7% of the typical entry.)
+    // Not vacuous: a wrong kernel errs by about the gradient's own size. The bound grows like the number
+    // of summed tiles times their absolute sum, the gradient of random data like its square root: at 98
+    // tiles (case 6) the bound reaches 9% of the typical entry, at 1568 (case 9) it exceeds it, so there
+    // the measured error itself must be small (it is 2.5e-5 of the typical entry; 0.2-2.6e-5 elsewhere).
     let typical = expected.map(abs).reduce(0, +) / Double(expected.count)
-    #expect(bound.max()! < 0.05 * typical)
+    let measured = zip(gradient, expected).map { abs(Double($0) - $1) }.max()! / typical
+    if bound.max()! < typical {
+        #expect(bound.max()! < 0.2 * typical)
+    } else {
+        #expect(measured < 1e-4)
+    }
 }
 
 private func winogradWeightGradientBound(_ geometry: ConvolutionGeometry, input: [Double], outputGradient: [Double]) -> [Double] {
     let (inputs, outputs) = (geometry.inputChannels, geometry.outputChannels)
     let (outputHeight, outputWidth) = (geometry.outputSize[0], geometry.outputSize[1])
-    let (tileRows, tileColumns) = ((outputHeight + 1) / 2, (outputWidth + 1) / 2)
-    var sums = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4), count: outputs * inputs)
+    let (tileRows, tileColumns) = ((outputHeight + 3) / 4, (outputWidth + 3) / 4)
+    var sums = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: 6), count: 6), count: outputs * inputs)
     for n in 0..<geometry.batch {
         for tileRow in 0..<tileRows {
             for tileColumn in 0..<tileColumns {
                 let patches = (0..<inputs).map { c in patchMagnitude(geometry, input, n, c, tileRow, tileColumn) }
                 for o in 0..<outputs {
-                    let tile = (0..<2).map { p in (0..<2).map { q -> Double in
-                        let (row, column) = (2 * tileRow + p, 2 * tileColumn + q)
+                    let tile = (0..<4).map { p in (0..<4).map { q -> Double in
+                        let (row, column) = (4 * tileRow + p, 4 * tileColumn + q)
                         guard row < outputHeight, column < outputWidth else { return 0 }
                         return abs(outputGradient[((n * outputs + o) * outputHeight + row) * outputWidth + column])
                     } }
                     let spread = matrixProduct(matrixProduct(absA, tile), transposedMatrix(absA))
                     for c in 0..<inputs {
-                        for k in 0..<4 { for l in 0..<4 { sums[o * inputs + c][k][l] += patches[c][k][l] * spread[k][l] } }
+                        for k in 0..<6 { for l in 0..<6 { sums[o * inputs + c][k][l] += patches[c][k][l] * spread[k][l] } }
                     }
                 }
             }
         }
     }
-    let terms = Double(geometry.batch * tileRows * tileColumns + 8)
+    let terms = Double(geometry.batch * tileRows * tileColumns + 10)
     return sums.flatMap { sum in
         matrixProduct(matrixProduct(transposedMatrix(absG), sum), absG).flatMap { $0.map { 2 * terms * 0x1p-24 * $0 } }
     }
@@ -195,7 +212,8 @@ private func winogradWeightGradientBound(_ geometry: ConvolutionGeometry, input:
 }
 
 @Test func winogradIsBitIdenticalForAnyThreadCount() {
-    let (plain, _) = winogradCases[6]
+    let (plain, _) = winogradCases[9]
+    #expect(WinogradTiling(ConvolutionLayout(plain)).tilesPerChunk == 192)
     let (x, w, dy) = inputs(plain, seed: 7)
     let (xf, wf, dyf) = (x.map { Float($0) }, w.map { Float($0) }, dy.map { Float($0) })
     let run = { (winograd(plain, input: xf, weight: wf), Float.backwardWeight(plain, input: xf, outputGradient: dyf)) }

@@ -20,7 +20,7 @@ extension ConvolutionGeometry {
 }
 
 /// Single precision: the route per pass. Few channels go to the direct kernels, 3 x 3 unit-stride 2-D
-/// convolutions with many channels to Winograd's F(2x2, 3x3) (every pass; the input gradient through
+/// convolutions with many channels to Winograd's F(4x4, 3x3) (every pass; the input gradient through
 /// the flipped convolution), the rest to an implicit GEMM with the 4 x 24 or 6 x 16 kernel,
 /// whichever wastes less on edges.
 enum FloatConvolution {

@@ -1,31 +1,28 @@
 import Foundation
 
-/// Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
+/// Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
 /// Networks", 2016) for 3 x 3, unit-stride, undilated, ungrouped 2-D convolutions in single precision.
 ///
-/// Every 2 x 2 block of output pixels (a *tile*) is computed from the 4 x 4 patch d of the padded input
+/// Every 4 x 4 block of output pixels (a *tile*) is computed from the 6 x 6 patch d of the padded input
 /// under it and the 3 x 3 filter g of each channel pair as
 ///
 ///     Y = Aᵀ [ Σ_c (G g_oc Gᵀ) ⊙ (Bᵀ d_c B) ] A
 ///
-///     Bᵀ = [1  0 -1  0]     G = [1   0   0]     Aᵀ = [1  1  1  0]
-///          [0  1  1  0]         [½   ½   ½]          [0  1 -1 -1]
-///          [0 -1  1  0]         [½  -½   ½]
-///          [0  1  0 -1]         [0   0   1]
-///
-/// The sum over input channels makes each of the 16 entries ξ of the transformed tile one GEMM,
+/// with the 6 x 6, 6 x 3 and 4 x 6 matrices B, G, A of `WinogradTransforms.swift`. The sum over input
+/// channels makes each of the 36 entries ξ of the transformed tile one GEMM,
 ///
 ///     M_ξ (C_out x tiles) = U_ξ (C_out x C_in) · V_ξ (C_in x tiles),   U = G g Gᵀ,  V = Bᵀ d B,
 ///
-/// so a tile costs 16 multiply-adds per channel pair instead of the 36 of the direct sum: 2.25x fewer.
-/// The transforms only add and subtract (and halve, in G), so the result differs from the direct sum by
-/// rounding only; the bound is in `Tests/OrbitKernelsTests/WinogradTests.swift`.
+/// so a tile of 16 pixels costs 36 multiply-adds per channel pair instead of the 144 of the direct sum:
+/// 4x fewer. The result differs from the direct sum by rounding only, but by more than a direct
+/// convolution does (the transforms scale by up to 8 and cancel): the derived bound and the measured
+/// error are in `Tests/OrbitKernelsTests/WinogradTests.swift`; `ORBIT_WINOGRAD=0` turns the route off.
 ///
 /// The input gradient of such a convolution is again one (`inputGradientConvolution`), so it takes this
 /// route too; the weight gradient is the exact adjoint of this algorithm (`WinogradWeightGradient.swift`).
 ///
 /// Work is cut into chunks of consecutive tiles (`WinogradTiling.tilesPerChunk`), each done by one
-/// thread start to finish: transform its patches into V, run the 16 GEMMs into M, transform M into
+/// thread start to finish: transform its patches into V, run the 36 GEMMs into M, transform M into
 /// output pixels. Chunks depend on the geometry only, so results are bit-identical for any thread count.
 enum WinogradConvolution {
     /// Channel counts below which the GEMMs are too thin to repay the transforms.
@@ -48,7 +45,7 @@ enum WinogradConvolution {
         output: UnsafeMutablePointer<Float>
     ) {
         let tiling = WinogradTiling(ConvolutionLayout(geometry))
-        if GEMMKernelChoice.prefersFourRows(rows: tiling.layout.outputChannels, columns: WinogradTiling.tilesPerChunk) {
+        if GEMMKernelChoice.prefersFourRows(rows: tiling.layout.outputChannels, columns: tiling.tilesPerChunk) {
             run(Float4x24Kernel.self, tiling, input: input, weight: weight, output: output)
         } else {
             run(Float6x16Kernel.self, tiling, input: input, weight: weight, output: output)
@@ -61,31 +58,47 @@ enum WinogradConvolution {
     ) where Kernel.Scalar == Float {
         let layout = tiling.layout
         let (inputs, outputs) = (layout.inputChannels, layout.outputChannels)
+        let gemm = BlockedGEMM<Kernel>(rows: outputs, columns: tiling.tilesPerChunk, depth: inputs)
+        // U packed once for every chunk: one packed matrix per entry and depth block.
+        let depthBlocks = Array(stride(from: 0, to: inputs, by: gemm.depthBlock))
+        let packedCount = BlockedGEMM<Kernel>.packedLeftCount(rows: outputs)
         let transformedWeight = transformWeight(weight, outputs: outputs, inputs: inputs)
+        var packedWeight = [Float](repeating: 0, count: WinogradTiling.entryCount * depthBlocks.count * packedCount)
+        transformedWeight.withUnsafeBufferPointer { u in packedWeight.withUnsafeMutableBufferPointer { packed in
+            for entry in 0..<WinogradTiling.entryCount {
+                for (block, first) in depthBlocks.enumerated() {
+                    BlockedGEMM<Kernel>.packLeft(
+                        StridedLeftOperand<Kernel>(base: u.baseAddress! + entry * outputs * inputs + first, rowStride: inputs, columnStride: 1),
+                        rows: outputs, depth: min(gemm.depthBlock, inputs - first),
+                        into: packed.baseAddress! + (entry * depthBlocks.count + block) * packedCount)
+                }
+            }
+        } }
         tiling.withPaddedInput(input) { padded, imageStride, _ in
-            transformedWeight.withUnsafeBufferPointer { transformedWeight in
-                let u = transformedWeight.baseAddress!
-                let transformed = 16 * max(inputs, outputs) * tiling.slotStride
-                let gemm = BlockedGEMM<Kernel>(rows: outputs, columns: WinogradTiling.tilesPerChunk, depth: inputs)
-                let scratchCount = 2 * transformed + 4 * tiling.combinedStride + gemm.workspaceCount
+            packedWeight.withUnsafeBufferPointer { packedWeight in
+                let transformed = tiling.transformedCount(channels: max(inputs, outputs))
+                let scratchCount = 2 * transformed + 6 * tiling.combinedStride + gemm.workspaceCount
                 layout.forEachChunk(tiling.chunkCount) { chunk in
                     ScratchPool.withScratch(Float.self, count: scratchCount) { scratch in
                         let (v, m) = (scratch, scratch + transformed)
                         let combined = m + transformed
-                        let workspace = combined + 4 * tiling.combinedStride
+                        let workspace = combined + 6 * tiling.combinedStride
                         let tiles = tiling.chunk(chunk)
                         // Whole micro-panels: the extra columns read unused slots of V and write unused
                         // slots of M (each GEMM column is one tile; tiles never mix).
                         let columns = (tiles.count + Kernel.microColumns - 1) / Kernel.microColumns * Kernel.microColumns
                         tiling.transformInput(padded, imageStride: imageStride, tiles: tiles, into: v, combined: combined)
-                        for entry in 0..<16 {
-                            gemm.multiply(
-                                rows: 0..<outputs, columns: 0..<columns, depth: inputs,
-                                a: StridedLeftOperand<Kernel>(base: u + entry * outputs * inputs, rowStride: inputs, columnStride: 1),
-                                b: StridedRightOperand<Kernel>(
-                                    base: v + entry * inputs * tiling.slotStride, rowStride: tiling.slotStride, columnStride: 1),
-                                c: StridedOutput(base: m + entry * outputs * tiling.slotStride, rowStride: tiling.slotStride),
-                                accumulate: false, workspace: workspace)
+                        for entry in 0..<WinogradTiling.entryCount {
+                            for (block, first) in depthBlocks.enumerated() {
+                                gemm.multiply(
+                                    packedLeft: packedWeight.baseAddress! + (entry * depthBlocks.count + block) * packedCount,
+                                    rows: outputs, columns: 0..<columns, depth: min(gemm.depthBlock, inputs - first),
+                                    b: StridedRightOperand<Kernel>(
+                                        base: v + entry * tiling.entryStride(channels: inputs) + first * tiling.slotStride, rowStride: tiling.slotStride,
+                                        columnStride: 1),
+                                    c: StridedOutput(base: m + entry * tiling.entryStride(channels: outputs), rowStride: tiling.slotStride),
+                                    accumulate: block > 0, workspace: workspace)
+                            }
                         }
                         tiling.transformOutput(m, tiles: tiles, into: output)
                     }
@@ -94,23 +107,40 @@ enum WinogradConvolution {
         }
     }
 
-    /// U_ξ[o, c] = (G g_oc Gᵀ)[ξ / 4, ξ % 4], as 16 row-major C_out x C_in matrices (computed in Double).
+    /// U_ξ[o, c] = (G g_oc Gᵀ)[ξ / 6, ξ % 6], as 36 row-major C_out x C_in matrices (computed in Double).
+    /// One output channel at a time into a local block, then 36 contiguous copies: the 36 matrices are
+    /// C_out·C_in floats apart, often a multiple of 4 KB, and writing them pair by pair thrashes a cache set.
     static func transformWeight(_ weight: UnsafePointer<Float>, outputs: Int, inputs: Int) -> [Float] {
-        let (pairs, count) = (outputs * inputs, 16 * outputs * inputs)
-        // G·(v0, v1, v2)ᵀ.
-        func expand(_ v0: Double, _ v1: Double, _ v2: Double) -> SIMD4<Double> {
-            SIMD4(v0, (v0 + v1 + v2) / 2, (v0 - v1 + v2) / 2, v2)
-        }
+        let (pairs, count) = (outputs * inputs, WinogradTiling.entryCount * outputs * inputs)
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            for pair in 0..<pairs {
-                let g = weight + pair * 9
-                // The columns of G g (4 x 3), then each row of G g expanded again: (G g) Gᵀ.
-                let left = expand(Double(g[0]), Double(g[3]), Double(g[6]))
-                let middle = expand(Double(g[1]), Double(g[4]), Double(g[7]))
-                let right = expand(Double(g[2]), Double(g[5]), Double(g[8]))
-                for row in 0..<4 {
-                    let entries = expand(left[row], middle[row], right[row])
-                    for column in 0..<4 { buffer[(row * 4 + column) * pairs + pair] = Float(entries[column]) }
+            let transformed = buffer.baseAddress!
+            Parallel.forEachRange(outputs, grain: Parallel.grain(costPerElement: 200 * inputs)) { range in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: WinogradTiling.entryCount * inputs) { block in
+                    let local = block.baseAddress!
+                    for output in range {
+                        for input in 0..<inputs {
+                            let g = weight + (output * inputs + input) * 9
+                            // G applied to each column of g (6 x 3), then to each row of the result: (G g) Gᵀ.
+                            let left = winogradFilterTransform(Double(g[0]), Double(g[3]), Double(g[6]))
+                            let middle = winogradFilterTransform(Double(g[1]), Double(g[4]), Double(g[7]))
+                            let right = winogradFilterTransform(Double(g[2]), Double(g[5]), Double(g[8]))
+                            func store(_ row: Int, _ entries: (Double, Double, Double, Double, Double, Double)) {
+                                let target = local + row * 6 * inputs + input
+                                (target[0], target[inputs], target[2 * inputs]) = (Float(entries.0), Float(entries.1), Float(entries.2))
+                                (target[3 * inputs], target[4 * inputs], target[5 * inputs]) =
+                                    (Float(entries.3), Float(entries.4), Float(entries.5))
+                            }
+                            store(0, winogradFilterTransform(left.0, middle.0, right.0))
+                            store(1, winogradFilterTransform(left.1, middle.1, right.1))
+                            store(2, winogradFilterTransform(left.2, middle.2, right.2))
+                            store(3, winogradFilterTransform(left.3, middle.3, right.3))
+                            store(4, winogradFilterTransform(left.4, middle.4, right.4))
+                            store(5, winogradFilterTransform(left.5, middle.5, right.5))
+                        }
+                        for entry in 0..<WinogradTiling.entryCount {
+                            copyElements(from: local + entry * inputs, to: transformed + entry * pairs + output * inputs, count: inputs)
+                        }
+                    }
                 }
             }
             initialized = count

@@ -60,12 +60,43 @@ struct BlockedGEMM<Kernel: GEMMKernel> {
         }
     }
 
+    /// C[0..<rows, columns] = A · B[0..<depth, columns] (+ C when `accumulate`) for an A packed whole
+    /// in advance by `packLeft`, so a caller that multiplies one A by many B packs it once (the
+    /// Winograd convolution: 36 weight matrices, each against every chunk of tiles).
+    func multiply<Right: GEMMRightOperand, Output: GEMMOutput>(
+        packedLeft: UnsafePointer<Scalar>, rows: Int, columns: Range<Int>, depth: Int,
+        b: Right, c: Output, accumulate: Bool, workspace: UnsafeMutablePointer<Scalar>
+    ) where Right.Kernel == Kernel, Output.Scalar == Scalar {
+        guard depth <= depthBlock else { fatalError("BlockedGEMM.multiply(packedLeft:): depth \(depth) exceeds one block of \(depthBlock)") }
+        let packedB = workspace + packedLeftCount
+        let tile = packedB + depthBlock * columnBlock
+        for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: columnBlock) {
+            let blockColumns = jc..<min(jc + columnBlock, columns.upperBound)
+            b.packPanels(depth: 0..<depth, columns: blockColumns, into: packedB)
+            multiplyPackedBlocks(
+                rows: 0..<rows, columns: blockColumns, depth: depth, packedA: packedLeft, packedB: packedB, c: c,
+                accumulate: accumulate, tile: tile)
+        }
+    }
+
+    /// Elements `packLeft` writes for an A of `rows` rows.
+    static func packedLeftCount(rows: Int) -> Int {
+        (rows + Kernel.microRows - 1) / Kernel.microRows * Kernel.leftPanelCount
+    }
+
+    /// Packs all of A[0..<rows, 0..<depth] (depth at most `Kernel.maximumDepthBlock`) for
+    /// `multiply(packedLeft:...)`.
+    static func packLeft<Left: GEMMLeftOperand>(_ a: Left, rows: Int, depth: Int, into destination: UnsafeMutablePointer<Scalar>)
+    where Left.Kernel == Kernel {
+        a.packPanels(rows: 0..<rows, depth: 0..<depth, into: destination)
+    }
+
     /// The jr / ir loops over packed blocks. Full tiles whose columns are contiguous in C go straight
     /// to the microkernel; edge tiles (and tiles straddling two images) go through `tile` and only the
     /// valid part is written back.
     private func multiplyPackedBlocks<Output: GEMMOutput>(
         rows: Range<Int>, columns: Range<Int>, depth: Int,
-        packedA: UnsafeMutablePointer<Scalar>, packedB: UnsafeMutablePointer<Scalar>,
+        packedA: UnsafePointer<Scalar>, packedB: UnsafeMutablePointer<Scalar>,
         c: Output, accumulate: Bool, tile: UnsafeMutablePointer<Scalar>
     ) where Output.Scalar == Scalar {
         let microRows = Kernel.microRows
@@ -77,7 +108,7 @@ struct BlockedGEMM<Kernel: GEMMKernel> {
             // C rows are `rowStride` apart, so one address per column panel serves every row (the
             // batched convolution output pays two divisions for an address).
             let columnTop = c.address(row: rows.lowerBound, column: column)
-            var aPanel = UnsafePointer(packedA)
+            var aPanel = packedA
             for row in stride(from: rows.lowerBound, to: rows.upperBound, by: microRows) {
                 let validRows = min(microRows, rows.upperBound - row)
                 if directColumns && validRows == microRows {

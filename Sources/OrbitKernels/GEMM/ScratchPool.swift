@@ -8,7 +8,9 @@ import Synchronization
 enum ScratchPool {
     private static let retainedLimit = 8
     /// Larger buffers are freed on return rather than kept (a one-off huge problem should not pin memory).
-    private static let retainedByteLimit = 64 << 20
+    /// 256 MB keeps the padded input of a FERNN step at |V| = 25 (92 MB), which otherwise faults in
+    /// fresh pages on every call (5% of the step in a profile).
+    private static let retainedByteLimit = 256 << 20
     private static let buffers = Mutex<[ScratchBuffer]>([])
 
     /// Runs `body` with at least `count` uninitialised elements of `Scalar`, 64-byte aligned.

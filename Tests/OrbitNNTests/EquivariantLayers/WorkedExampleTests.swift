@@ -15,5 +15,8 @@ import Testing
     let errors = equivarianceErrors(of: model, input: images, inputType: lifting.inputType,
                                     outputType: pooling.outputType, elements: c4.elements)
     #expect(errors.map(\.element) == [0, 1, 2, 3])
-    #expect(errors.allSatisfy { $0.error < 1e-6 }, "\(errors)")
+    // Float32 rounding: the 32 -> 32 channel convolution runs Winograd F(4x4, 3x3), whose rounding
+    // (up to 3e-5 of a typical entry element-wise, WinogradTests) puts these errors near 1.05e-6 (the
+    // direct sum gives 1.5e-7).
+    #expect(errors.allSatisfy { $0.error < 1e-5 }, "\(errors)")
 }
