@@ -59,21 +59,9 @@ enum WinogradConvolution {
         let layout = tiling.layout
         let (inputs, outputs) = (layout.inputChannels, layout.outputChannels)
         let gemm = BlockedGEMM<Kernel>(rows: outputs, columns: tiling.tilesPerChunk, depth: inputs)
-        // U packed once for every chunk: one packed matrix per entry and depth block.
         let depthBlocks = Array(stride(from: 0, to: inputs, by: gemm.depthBlock))
         let packedCount = BlockedGEMM<Kernel>.packedLeftCount(rows: outputs)
-        let transformedWeight = transformWeight(weight, outputs: outputs, inputs: inputs)
-        var packedWeight = [Float](repeating: 0, count: WinogradTiling.entryCount * depthBlocks.count * packedCount)
-        transformedWeight.withUnsafeBufferPointer { u in packedWeight.withUnsafeMutableBufferPointer { packed in
-            for entry in 0..<WinogradTiling.entryCount {
-                for (block, first) in depthBlocks.enumerated() {
-                    BlockedGEMM<Kernel>.packLeft(
-                        StridedLeftOperand<Kernel>(base: u.baseAddress! + entry * outputs * inputs + first, rowStride: inputs, columnStride: 1),
-                        rows: outputs, depth: min(gemm.depthBlock, inputs - first),
-                        into: packed.baseAddress! + (entry * depthBlocks.count + block) * packedCount)
-                }
-            }
-        } }
+        let packedWeight = packedTransformedWeight(gemm, weight, outputs: outputs, inputs: inputs)
         tiling.withPaddedInput(input) { padded, imageStride, _ in
             packedWeight.withUnsafeBufferPointer { packedWeight in
                 let transformed = tiling.transformedCount(channels: max(inputs, outputs))
@@ -94,8 +82,8 @@ enum WinogradConvolution {
                                     packedLeft: packedWeight.baseAddress! + (entry * depthBlocks.count + block) * packedCount,
                                     rows: outputs, columns: 0..<columns, depth: min(gemm.depthBlock, inputs - first),
                                     b: StridedRightOperand<Kernel>(
-                                        base: v + entry * tiling.entryStride(channels: inputs) + first * tiling.slotStride, rowStride: tiling.slotStride,
-                                        columnStride: 1),
+                                        base: v + entry * tiling.entryStride(channels: inputs) + first * tiling.slotStride,
+                                        rowStride: tiling.slotStride, columnStride: 1),
                                     c: StridedOutput(base: m + entry * tiling.entryStride(channels: outputs), rowStride: tiling.slotStride),
                                     accumulate: block > 0, workspace: workspace)
                             }
@@ -105,6 +93,30 @@ enum WinogradConvolution {
                 }
             }
         }
+    }
+
+    /// U, packed once for every chunk as the GEMM's left operand: one packed matrix per entry ξ and
+    /// depth block (`gemm.depthBlock` input channels), entry-major.
+    private static func packedTransformedWeight<Kernel: GEMMKernel>(
+        _ gemm: BlockedGEMM<Kernel>, _ weight: UnsafePointer<Float>, outputs: Int, inputs: Int
+    ) -> [Float] where Kernel.Scalar == Float {
+        let depthBlocks = Array(stride(from: 0, to: inputs, by: gemm.depthBlock))
+        let packedCount = BlockedGEMM<Kernel>.packedLeftCount(rows: outputs)
+        let transformed = transformWeight(weight, outputs: outputs, inputs: inputs)
+        var packed = [Float](repeating: 0, count: WinogradTiling.entryCount * depthBlocks.count * packedCount)
+        transformed.withUnsafeBufferPointer { u in
+            packed.withUnsafeMutableBufferPointer { packed in
+                for entry in 0..<WinogradTiling.entryCount {
+                    for (block, first) in depthBlocks.enumerated() {
+                        BlockedGEMM<Kernel>.packLeft(
+                            StridedLeftOperand<Kernel>(base: u.baseAddress! + entry * outputs * inputs + first, rowStride: inputs, columnStride: 1),
+                            rows: outputs, depth: min(gemm.depthBlock, inputs - first),
+                            into: packed.baseAddress! + (entry * depthBlocks.count + block) * packedCount)
+                    }
+                }
+            }
+        }
+        return packed
     }
 
     /// U_ξ[o, c] = (G g_oc Gᵀ)[ξ / 6, ξ % 6], as 36 row-major C_out x C_in matrices (computed in Double).
