@@ -31,8 +31,8 @@ private func geometry(batch: Int, _ inputs: Int, _ outputs: Int, _ size: [Int], 
 ///
 ///     |ŷ - y| <= 2·(C_in + 12)·u·E,   E = Σ_c |A|ᵀ [ (|G| |g_oc| |G|ᵀ) ⊙ (|B|ᵀ |d_c| |B|) ] |A|
 ///
-/// (the input transform rounds at most 4 times, U once, the GEMM sums C_in products, the output
-/// transform rounds at most 6 times: (1 + u)^(C_in + 11) - 1 <= 2·(C_in + 12)·u with room to spare;
+/// (the input transform rounds at most 4 times, U once, each product once, the GEMM's sum over C_in
+/// at most C_in times, the output transform at most 6 times: (1 + u)^(C_in + 12) - 1 <= 2·(C_in + 12)·u;
 /// every rounded quantity is bounded by the same expression with absolute values).
 /// `input` is the unshifted input the kernel sees (already rolled for shifted geometries).
 private func winogradErrorBound(_ geometry: ConvolutionGeometry, input: [Double], weight: [Double]) -> [Double] {
@@ -139,7 +139,8 @@ func winogradInputGradientIsWithinItsErrorBound(_ index: Int) {
 }
 
 /// The weight gradient: Σ over the batch's tiles, so the bound is 2·(tiles + 10)·u·E (V and dM round at
-/// most 4 times each, the sum once per tile, the final Gᵀ dU G once) with
+/// most 4 times each, each product once, the sums over tiles and over the at most 8 partial gradients
+/// at most tiles + 7 times, the final Gᵀ dU G once: tiles + 17 roundings, within 2·(tiles + 10)) with
 /// E = Σ_t |G|ᵀ [ (|B|ᵀ |d_tc| |B|) ⊙ (|A| |dY_to| |A|ᵀ) ] |G|.
 @Test(arguments: winogradCases.indices)
 func winogradWeightGradientIsWithinItsErrorBound(_ index: Int) {
