@@ -61,7 +61,9 @@ enum WinogradConvolution {
         let gemm = BlockedGEMM<Kernel>(rows: outputs, columns: tiling.tilesPerChunk, depth: inputs)
         let depthBlocks = Array(stride(from: 0, to: inputs, by: gemm.depthBlock))
         let packedCount = BlockedGEMM<Kernel>.packedLeftCount(rows: outputs)
-        let packedWeight = packedTransformedWeight(gemm, weight, outputs: outputs, inputs: inputs)
+        let packedWeight = packedTransformedWeight(
+            Kernel.self, weight, outputs: outputs, inputs: inputs, depthBlocks: depthBlocks, depthBlock: gemm.depthBlock,
+            packedCount: packedCount)
         tiling.withPaddedInput(input) { padded, imageStride, _ in
             packedWeight.withUnsafeBufferPointer { packedWeight in
                 let transformed = tiling.transformedCount(channels: max(inputs, outputs))
@@ -95,23 +97,22 @@ enum WinogradConvolution {
         }
     }
 
-    /// U, packed once for every chunk as the GEMM's left operand: one packed matrix per entry ξ and
-    /// depth block (`gemm.depthBlock` input channels), entry-major.
+    /// U, packed once for every chunk as the GEMM's left operand: one packed matrix (`packedCount`
+    /// elements) per entry ξ and depth block (`depthBlock` input channels from each of `depthBlocks`),
+    /// entry-major.
     private static func packedTransformedWeight<Kernel: GEMMKernel>(
-        _ gemm: BlockedGEMM<Kernel>, _ weight: UnsafePointer<Float>, outputs: Int, inputs: Int
+        _ kernel: Kernel.Type, _ weight: UnsafePointer<Float>, outputs: Int, inputs: Int, depthBlocks: [Int], depthBlock: Int,
+        packedCount: Int
     ) -> [Float] where Kernel.Scalar == Float {
-        let depthBlocks = Array(stride(from: 0, to: inputs, by: gemm.depthBlock))
-        let packedCount = BlockedGEMM<Kernel>.packedLeftCount(rows: outputs)
         let transformed = transformWeight(weight, outputs: outputs, inputs: inputs)
         var packed = [Float](repeating: 0, count: WinogradTiling.entryCount * depthBlocks.count * packedCount)
         transformed.withUnsafeBufferPointer { u in
             packed.withUnsafeMutableBufferPointer { packed in
                 for entry in 0..<WinogradTiling.entryCount {
                     for (block, first) in depthBlocks.enumerated() {
-                        BlockedGEMM<Kernel>.packLeft(
-                            StridedLeftOperand<Kernel>(base: u.baseAddress! + entry * outputs * inputs + first, rowStride: inputs, columnStride: 1),
-                            rows: outputs, depth: min(gemm.depthBlock, inputs - first),
-                            into: packed.baseAddress! + (entry * depthBlocks.count + block) * packedCount)
+                        StridedLeftOperand<Kernel>(base: u.baseAddress! + entry * outputs * inputs + first, rowStride: inputs, columnStride: 1)
+                            .packPanels(rows: 0..<outputs, depth: 0..<min(depthBlock, inputs - first),
+                                        into: packed.baseAddress! + (entry * depthBlocks.count + block) * packedCount)
                     }
                 }
             }

@@ -61,7 +61,7 @@ struct BlockedGEMM<Kernel: GEMMKernel> {
     }
 
     /// C[0..<rows, columns] = A · B[0..<depth, columns] (+ C when `accumulate`) for an A packed whole
-    /// in advance by `packLeft`, so a caller that multiplies one A by many B packs it once (the
+    /// in advance (`packPanels(rows: 0..<rows, depth: 0..<depth)` into `packedLeftCount(rows:)` elements), so a caller that multiplies one A by many B packs it once (the
     /// Winograd convolution: 36 weight matrices, each against every chunk of tiles).
     func multiply<Right: GEMMRightOperand, Output: GEMMOutput>(
         packedLeft: UnsafePointer<Scalar>, rows: Int, columns: Range<Int>, depth: Int,
@@ -79,16 +79,9 @@ struct BlockedGEMM<Kernel: GEMMKernel> {
         }
     }
 
-    /// Elements `packLeft` writes for an A of `rows` rows.
+    /// Elements of an A of `rows` rows packed whole, for `multiply(packedLeft:...)`.
     static func packedLeftCount(rows: Int) -> Int {
         (rows + Kernel.microRows - 1) / Kernel.microRows * Kernel.leftPanelCount
-    }
-
-    /// Packs all of A[0..<rows, 0..<depth] (depth at most `Kernel.maximumDepthBlock`) for
-    /// `multiply(packedLeft:...)`.
-    static func packLeft<Left: GEMMLeftOperand>(_ a: Left, rows: Int, depth: Int, into destination: UnsafeMutablePointer<Scalar>)
-    where Left.Kernel == Kernel {
-        a.packPanels(rows: 0..<rows, depth: 0..<depth, into: destination)
     }
 
     /// The jr / ir loops over packed blocks. Full tiles whose columns are contiguous in C go straight
