@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "OrbitNN", targets: ["OrbitNN"]),
         .library(name: "OrbitOptimizers", targets: ["OrbitOptimizers"]),
         .library(name: "OrbitDatasets", targets: ["OrbitDatasets"]),
+        .library(name: "OrbitTraining", targets: ["OrbitTraining"]),
     ],
     targets: [
         // MARK: Public API
@@ -27,6 +28,8 @@ let package = Package(
         // The MNIST files under Data/ are read at run time, not sources.
         .target(name: "OrbitDatasets", dependencies: ["Orbit"], exclude: ["Data", "README.md"]),
         .target(name: "OrbitCommandLine", exclude: ["README.md"]),
+        .target(name: "OrbitTraining",
+                dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"], exclude: ["README.md"]),
 
         // MARK: Implementation details
         .target(name: "OrbitKernels", exclude: ["README.md", "GEMM/README.md", "Convolution/README.md"]),
@@ -51,8 +54,9 @@ let package = Package(
         .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "Orbit", "OrbitNN", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
-        .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit"]),
-        .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit"]),
+        .testTarget(name: "OrbitTrainingTests", dependencies: ["OrbitTraining", "Orbit", "OrbitNN", "OrbitOptimizers"]),
+        .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit", "OrbitTraining"]),
+        .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit", "OrbitTraining"]),
         .testTarget(name: "ApproximateEquivarianceExperimentsTests",
                     dependencies: ["ApproximateEquivarianceExperiments", "Orbit", "OrbitNN", "OrbitDatasets"]),
 
@@ -67,14 +71,14 @@ let package = Package(
             path: "Sources/Examples/SmokeData"),
         .executableTarget(
             name: "ApproximateEquivarianceExperiments",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"],
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine", "OrbitTraining"],
             path: "Sources/Examples/ApproximateEquivarianceExperiments"),
         .executableTarget(
             name: "OrbitTrain",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine", "OrbitTraining"]),
         .executableTarget(
             name: "OrbitFlows",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine", "OrbitTraining"]),
         .executableTarget(
             name: "OrbitBenchmarks",
             dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitOptimizers"],

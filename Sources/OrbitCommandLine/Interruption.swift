@@ -4,7 +4,9 @@ import Synchronization
 
 /// Ctrl-C as a request to stop cleanly: the first press sets `isRequested`, so a training loop can save a
 /// checkpoint and stop at its next step boundary; a second press quits at once with status 130 (128 +
-/// SIGINT, the shell's convention).
+/// SIGINT, the shell's convention). Signals within `graceSeconds` of the first count as the same press:
+/// `timeout -s INT` and a terminal's Ctrl-C reach a process twice in a row (once directly, once through
+/// its process group), and that must not cost the checkpoint.
 ///
 /// ```swift
 /// let interruption = Interruption.handlingControlC()
@@ -15,6 +17,8 @@ public final class Interruption: @unchecked Sendable {
     enum Response: Equatable {
         /// The first press: stop at the next step boundary.
         case stopAtNextStep
+        /// A signal within the grace period of the first: the same press, nothing more to do.
+        case echoOfFirst
         /// A later press: quit now.
         case quitNow
     }
@@ -22,7 +26,12 @@ public final class Interruption: @unchecked Sendable {
     /// What the first Ctrl-C prints on standard error.
     static let notice = "\ninterrupted: saving a checkpoint at the next step (Ctrl-C again to quit now)\n"
 
+    /// How long after the first press further signals are taken as echoes of it.
+    static let graceSeconds = 1.0
+
     private let presses = Atomic<Int>(0)
+    /// When the first press arrived, in `DispatchTime` nanoseconds (0 before it).
+    private let firstPress = Atomic<UInt64>(0)
     /// The SIGINT handler, kept alive with this object; set once in `handlingControlC()`, never changed
     /// after (hence `@unchecked Sendable`: the only shared mutable state is the atomic counter).
     private var signalSource: (any DispatchSourceSignal)?
@@ -33,9 +42,13 @@ public final class Interruption: @unchecked Sendable {
     /// Whether Ctrl-C has been pressed.
     public var isRequested: Bool { presses.load(ordering: .relaxed) > 0 }
 
-    /// Counts one press and says what it asks for.
-    func record() -> Response {
-        presses.wrappingAdd(1, ordering: .relaxed).newValue > 1 ? .quitNow : .stopAtNextStep
+    /// Counts one press arriving at `now` (nanoseconds) and says what it asks for.
+    func record(now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Response {
+        let (exchanged, first) = firstPress.compareExchange(expected: 0, desired: max(now, 1), ordering: .relaxed)
+        if exchanged { presses.wrappingAdd(1, ordering: .relaxed); return .stopAtNextStep }
+        guard Double(now &- first) / 1e9 >= Interruption.graceSeconds else { return .echoOfFirst }
+        presses.wrappingAdd(1, ordering: .relaxed)
+        return .quitNow
     }
 
     /// Replaces the default Ctrl-C action (terminate) by this one: the first press prints a notice and sets
@@ -47,6 +60,7 @@ public final class Interruption: @unchecked Sendable {
         source.setEventHandler {
             switch interruption.record() {
             case .stopAtNextStep: FileHandle.standardError.write(Data(notice.utf8))
+            case .echoOfFirst: break
             case .quitNow: exit(130)
             }
         }

@@ -18,8 +18,12 @@ public final class MetricsLog {
 
     /// Writes `record` as one line of JSON with keys sorted.
     public func write(_ record: [String: MetricValue]) throws {
-        let fields = record.keys.sorted().map { "\(MetricsLog.quote($0)): \(record[$0]!.json)" }
-        try handle.write(contentsOf: Data(("{" + fields.joined(separator: ", ") + "}\n").utf8))
+        try handle.write(contentsOf: Data(MetricsLog.line(record).utf8))
+    }
+
+    /// `record` as the line `write` appends: JSON with keys sorted, non-finite numbers as null, and "\n".
+    public static func line(_ record: [String: MetricValue]) -> String {
+        "{" + record.keys.sorted().map { "\(quote($0)): \(record[$0]!.json)" }.joined(separator: ", ") + "}\n"
     }
 
     static func quote(_ text: String) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import OrbitCommandLine
 import OrbitDatasets
+import OrbitTraining
 
 /// What one trained model measured, for one seed.
 struct ModelResult {
@@ -57,7 +58,7 @@ final class ExperimentReport {
                      "|---|---|---|---|---|---|---|"]
         for name in modelNames {
             let first = perSeed(name, { $0 })[0]
-            lines.append("| \(name) | \(first.velocityCount) | \(first.parameters) | \(FlowEvaluation.formatted(perSeed(name, \.testMSE))) | "
+            lines.append("| \(name) | \(first.velocityCount) | \(first.parameters) | \(Evaluate.formatted(perSeed(name, \.testMSE))) | "
                          + perSeed(name, { String(format: "%.3e", $0.testMSE) }).joined(separator: ", ") + " | "
                          + perSeed(name, { String(format: "%.0f", $0.trainingSeconds) }).joined(separator: ", ") + " | "
                          + perSeed(name, { String(format: "%.0f", $0.evaluationSeconds) }).joined(separator: ", ") + " |")

@@ -3,13 +3,14 @@ import Orbit
 import OrbitCommandLine
 import OrbitDatasets
 import OrbitNN
+import OrbitTraining
 
 /// The comparison `orbit-flows` runs: the same next-step predictor with a G-RNN cell (V = {0}) and with
 /// a FERNN cell (V = {-k..k}²), trained on the same Translating MNIST sequences, then tested on held-out
 /// sequences of MNIST test digits at the training length and at `lengthFactor` times it.
 final class FlowExperiment {
     let options: FlowOptions
-    let trainers: [SequenceTrainer<FlowEquivariantRNNCell>]
+    let trainers: [Trainer<FlowPredictor<FlowEquivariantRNNCell>, Tensor>]
     let test: SequenceSource
     let longTest: SequenceSource
 
@@ -29,11 +30,15 @@ final class FlowExperiment {
         longTest = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTest), count: min(options.testSequences, 100),
                                                    seed: options.seed &+ 2_000,
                                                    configuration: configuration(options.inputFrames + options.lengthFactor * options.predictedFrames)))
+        let test = test
         trainers = try [("grnn", TranslationFlows.stationary), ("fernn-v\(options.modelVelocityRange)", .grid(range: options.modelVelocityRange))]
             .map { name, flows in
-                try SequenceTrainer(name: name, options: options, training: training, resume: resume) { generator in
+                let trainer = try makeSequenceTrainer(name: name, options: options, training: training,
+                                                      score: { FlowExperiment.testError($0, on: test, options: options) }) { generator in
                     FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: options.hiddenChannels, flows: flows, using: &generator)
                 }
+                try resumeIfPossible(trainer, resume: resume)
+                return trainer
             }
         try FileManager.default.createDirectory(at: options.outputURL, withIntermediateDirectories: true)
     }
@@ -42,15 +47,16 @@ final class FlowExperiment {
     func train(stop: @escaping () -> Bool) throws -> Bool {
         for trainer in trainers {
             trainer.shouldStop = stop
-            Console.line("\(trainer.name): \(trainer.model.parameterCount) parameters, |V| = \(trainer.model.cell.flows.count)")
-            guard try trainer.run(test: { self.testError($0) }) else { return false }
+            Console.line("\(trainer.configuration.name): \(trainer.model.parameterCount) parameters, |V| = \(trainer.model.cell.flows.count)")
+            guard try trainer.run() else { return false }
         }
         return true
     }
 
-    private func testError(_ model: FlowPredictor<FlowEquivariantRNNCell>) -> Double {
+    /// The mean over the predicted steps of the per-step test MSE.
+    static func testError(_ model: FlowPredictor<FlowEquivariantRNNCell>, on test: SequenceSource, options: FlowOptions) -> Double {
         let perStep = FlowEvaluation.meanSquaredErrorPerStep(model, on: test, inputFrames: options.inputFrames, steps: options.predictedFrames)
-        return FlowEvaluation.mean(perStep, 0..<perStep.count)
+        return perStep.reduce(0, +) / Double(perStep.count)
     }
 
     /// Prints and writes the test table and the length-generalisation curve, and the pictures.
@@ -61,12 +67,14 @@ final class FlowExperiment {
                      "|---|---|---|---|" + String(repeating: "---|", count: options.lengthFactor)]
         var results: [String: Any] = ["options": options.encoded()]
         for trainer in trainers {
-            let testMSE = testError(trainer.model)
+            let testMSE = FlowExperiment.testError(trainer.model, on: test, options: options)
             let curve = FlowEvaluation.meanSquaredErrorPerStep(trainer.model, on: longTest, inputFrames: options.inputFrames, steps: longSteps)
-            lines.append("| \(trainer.name) | \(trainer.model.cell.flows.count) | \(trainer.model.parameterCount) | "
+            let name = trainer.configuration.name
+            lines.append("| \(name) | \(trainer.model.cell.flows.count) | \(trainer.model.parameterCount) | "
                          + String(format: "%.3e", testMSE) + " | "
                          + (1...options.lengthFactor).map { String(format: "%.3e", curve[$0 * predicted - 1]) }.joined(separator: " | ") + " |")
-            results[trainer.name] = ["test_mse": testMSE, "length_generalisation_mse": curve, "training_mse": trainer.epochLosses] as [String: Any]
+            results[name] = ["test_mse": testMSE, "length_generalisation_mse": curve,
+                             "training_mse": trainer.history.map(\.trainingLoss)] as [String: Any]
         }
         let table = lines.joined(separator: "\n")
         Console.line("\n" + table)
@@ -87,7 +95,7 @@ final class FlowExperiment {
                                                  inputFrames: options.inputFrames)
             let url = options.outputURL.appendingPathComponent("predictions-\(example).png")
             try picture.writePNG(to: url)
-            Console.line("wrote \(url.path) (rows: truth, \(trainers.map(\.name).joined(separator: ", ")))")
+            Console.line("wrote \(url.path) (rows: truth, \(trainers.map(\.configuration.name).joined(separator: ", ")))")
         }
     }
 }

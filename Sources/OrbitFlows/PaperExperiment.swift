@@ -3,6 +3,7 @@ import Orbit
 import OrbitCommandLine
 import OrbitDatasets
 import OrbitNN
+import OrbitTraining
 
 /// The sequences of one seed of an experiment: training (redrawn every epoch, MNIST training digits),
 /// test and long test (fixed, MNIST test digits), and for Translating MNIST one fixed-velocity test set
@@ -117,14 +118,15 @@ final class PaperExperiment {
                                                 makeCell: @escaping (ExperimentOptions.Model, inout RandomGenerator) -> Cell) throws -> Bool {
         var trained: [(name: String, model: FlowPredictor<Cell>)] = []
         for model in experiment.models {
-            let trainer = try SequenceTrainer(name: model.description, options: options, training: data.training, resume: resume) {
-                makeCell(model, &$0)
-            }
+            let trainer = try makeSequenceTrainer(name: model.description, options: options, training: data.training,
+                                                  score: { self.testError($0, on: data.test) }) { makeCell(model, &$0) }
+            try resumeIfPossible(trainer, resume: resume)
             trainer.shouldStop = stop
-            Console.line("seed \(options.seed), \(trainer.name): \(trainer.model.parameterCount) parameters, "
+            let name = model.description
+            Console.line("seed \(options.seed), \(name): \(trainer.model.parameterCount) parameters, "
                          + "|V| = \(velocityCount(model.velocityRange))")
             let started = Date()
-            guard try trainer.run(test: { self.testError($0, on: data.test) }) else { return false }
+            guard try trainer.run() else { return false }
             let trainingSeconds = Date().timeIntervalSince(started)
             let evaluationStarted = Date()
             var result = ModelResult(parameters: trainer.model.parameterCount, velocityCount: velocityCount(model.velocityRange))
@@ -133,11 +135,11 @@ final class PaperExperiment {
                                                                         steps: options.lengthFactor * options.predictedFrames)
             result.velocityGrid = data.velocityGrid.map { testError(trainer.model, on: $0) }
             (result.trainingSeconds, result.evaluationSeconds) = (trainingSeconds, Date().timeIntervalSince(evaluationStarted))
-            result.trainingLosses = trainer.epochLosses
-            Console.line(String(format: "seed %llu, %@: test MSE %.4e (trained %.0f s, evaluated %.0f s)", options.seed, trainer.name,
+            result.trainingLosses = trainer.history.map(\.trainingLoss)
+            Console.line(String(format: "seed %llu, %@: test MSE %.4e (trained %.0f s, evaluated %.0f s)", options.seed, name,
                                 result.testMSE, trainingSeconds, result.evaluationSeconds))
-            report.add(result, model: trainer.name, seed: options.seed)
-            trained.append((trainer.name, trainer.model))
+            report.add(result, model: name, seed: options.seed)
+            trained.append((name, trainer.model))
         }
         if options.seed == experiment.seeds[0] { try writePictures(trained, data.longTest) }
         return true
@@ -146,7 +148,7 @@ final class PaperExperiment {
     private func testError<Cell>(_ model: FlowPredictor<Cell>, on source: SequenceSource) -> Double {
         let perStep = FlowEvaluation.meanSquaredErrorPerStep(model, on: source, inputFrames: options.inputFrames,
                                                              steps: options.predictedFrames)
-        return FlowEvaluation.mean(perStep, 0..<perStep.count)
+        return perStep.reduce(0, +) / Double(perStep.count)
     }
 
     /// predictions-<i>.png (first seed): truth in the first row, then each model predicting the long test.

@@ -54,3 +54,10 @@ public struct ConstantRate: LearningRateSchedule {
     public init(_ rate: Double) { self.rate = rate }
     public func learningRate(at count: Int) -> Double { rate }
 }
+
+/// η₀ at every count.
+public struct ConstantLearningRate: LearningRateSchedule {
+    public let value: Double
+    public init(_ value: Double) { self.value = value }
+    public func learningRate(at count: Int) -> Double { value }
+}

@@ -7,7 +7,7 @@ import OrbitDatasets
 /// Benchmarks/mnist_torch.py prints for PyTorch (names, median seconds), so that
 /// ../shared/bench/compare.py can set them side by side.
 enum TrainingBenchmark {
-    static func run(_ trainer: Trainer, steps: Int) throws {
+    static func run(_ trainer: MNISTRun, steps: Int) throws {
         let parameters = trainer.model.parameters
         var batches = Array(trainer.loader.batches(epoch: 0).prefix(steps + 3))
         let warmUp = batches.prefix(3)
@@ -16,7 +16,7 @@ enum TrainingBenchmark {
             let (_, gradients) = valueAndGradient(of: parameters) {
                 crossEntropy(trainer.model(batch.inputs), labels: batch.labels)
             }
-            trainer.optimizer.update(parameters, with: gradients)
+            trainer.trainer.optimizer.update(parameters, with: gradients)
         }
         StorageStatistics.resetPeak()
         for batch in warmUp { step(batch) }

@@ -16,20 +16,21 @@ do {
     if threads > 0 { Parallelism.threadCount = threads }
     let options = try TrainingOptions(arguments)
     let benchmarkSteps: Int = try arguments.value("benchmark")
-    let trainer = try Trainer(options: options, resume: arguments.flag("resume"), writeMetrics: benchmarkSteps == 0)
+    let run = try MNISTRun(options: options, writesFiles: benchmarkSteps == 0)
     if benchmarkSteps > 0 {
-        try TrainingBenchmark.run(trainer, steps: benchmarkSteps)
+        try TrainingBenchmark.run(run, steps: benchmarkSteps)
         exit(0)
     }
-    trainer.showProgress = true
-    trainer.shouldStop = { interruption.isRequested }
-    Console.line("\(command): \(trainer.model.parameterCount) parameters, \(trainer.loader.batchCount) steps per epoch, "
-          + "\(Parallelism.threadCount) threads, output \(options.outputDirectory)")
+    let trainer = run.trainer
     if arguments.flag("resume") {
+        try trainer.resume()
         Console.line("resuming at epoch \(trainer.position.epoch + 1), step \(trainer.position.batch)")
     }
+    trainer.shouldStop = { interruption.isRequested }
+    Console.line("\(command): \(run.model.parameterCount) parameters, \(run.loader.batchCount) steps per epoch, "
+          + "\(Parallelism.threadCount) threads, output \(options.outputDirectory)")
     if try trainer.run() {
-        let accuracy = trainer.results.last.map { String(format: "%.2f%%", 100 * $0.testAccuracy) } ?? "n/a"
+        let accuracy = trainer.history.last?.metrics["test_accuracy"].map { String(format: "%.2f%%", 100 * $0) } ?? "n/a"
         Console.line("done: test accuracy \(accuracy); checkpoint \(options.checkpointURL.path), metrics \(options.metricsURL.path)")
     } else {
         Console.line("stopped at epoch \(trainer.position.epoch + 1), step \(trainer.position.batch); "

@@ -71,11 +71,22 @@ private let options = [
     #expect(message == "orbit-train: unknown option --epoch (did you mean --epochs?)\nTry --help.")
 }
 
-@Test func firstInterruptionRequestsAStopAndTheSecondQuits() {
+@Test func firstInterruptionRequestsAStopAndALaterOneQuits() {
     let interruption = Interruption()
+    let second: UInt64 = 1_000_000_000
     #expect(!interruption.isRequested)
-    #expect(interruption.record() == .stopAtNextStep)
+    #expect(interruption.record(now: 5 * second) == .stopAtNextStep)
     #expect(interruption.isRequested)
-    #expect(interruption.record() == .quitNow)
-    #expect(interruption.record() == .quitNow && interruption.isRequested)
+    #expect(interruption.record(now: 7 * second) == .quitNow)
+    #expect(interruption.record(now: 9 * second) == .quitNow && interruption.isRequested)
+}
+
+/// `timeout -s INT` signals the process and then its group: two SIGINTs microseconds apart are one press.
+@Test func aSignalRightAfterTheFirstIsTheSamePress() {
+    let interruption = Interruption()
+    let start: UInt64 = 3_000_000_000
+    #expect(interruption.record(now: start) == .stopAtNextStep)
+    #expect(interruption.record(now: start + 50_000) == .echoOfFirst)
+    #expect(interruption.record(now: start + 900_000_000) == .echoOfFirst)
+    #expect(interruption.record(now: start + 1_000_000_000) == .quitNow)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Orbit
+import OrbitTraining
 import Testing
 @testable import OrbitFlows
 
@@ -26,7 +27,7 @@ private func tinyOptions(output: String) -> FlowOptions {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let experiment = try FlowExperiment(options: tinyOptions(output: directory), resume: false)
     #expect(try experiment.train(stop: { false }))
-    #expect(experiment.trainers.map(\.name) == ["grnn", "fernn-v1"])
+    #expect(experiment.trainers.map(\.configuration.name) == ["grnn", "fernn-v1"])
     #expect(experiment.trainers.map { $0.model.cell.flows.count } == [1, 9])
     try experiment.report()
     let table = try String(contentsOfFile: directory + "/results.md", encoding: .utf8)
@@ -49,16 +50,16 @@ private func tinyOptions(output: String) -> FlowOptions {
     let interrupted = try FlowExperiment(options: tinyOptions(output: second), resume: false)
     #expect(try interrupted.train(stop: { steps += 1; return steps == 5 }) == false)
     let resumed = try FlowExperiment(options: tinyOptions(output: second), resume: true)
-    #expect(resumed.trainers[0].position == SequencePosition(epoch: 1, batch: 1, lossSum: resumed.trainers[0].position.lossSum,
-                                                             lossCount: 4))
+    #expect(resumed.trainers[0].position == TrainingPosition(epoch: 1, batch: 1, lossSum: resumed.trainers[0].position.lossSum,
+                                                             exampleCount: 4))
     steps = 0
     #expect(try resumed.train(stop: { steps += 1; return steps == 4 }) == false)
     let finished = try FlowExperiment(options: tinyOptions(output: second), resume: true)
     #expect(try finished.train(stop: { false }))
     for (a, b) in zip(finished.trainers, straight.trainers) {
-        #expect(a.epochLosses == b.epochLosses, "\(a.name) losses")
+        #expect(a.history.map(\.trainingLoss) == b.history.map(\.trainingLoss), "\(a.configuration.name) losses")
         for ((name, x), (_, y)) in zip(a.model.stateDictionary, b.model.stateDictionary) {
-            #expect(x.doubles == y.doubles, "\(a.name).\(name) differs")
+            #expect(x.doubles == y.doubles, "\(a.configuration.name).\(name) differs")
         }
     }
 }

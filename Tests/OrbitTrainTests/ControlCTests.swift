@@ -20,8 +20,10 @@ private let interruptibleRuns: [(executable: String, arguments: [String], stoppe
      "stopped; checkpoints saved"),
 ]
 
-@Test(arguments: interruptibleRuns.indices)
-func controlCSavesACheckpointAndExitsWith130(run: Int) throws {
+/// One SIGINT (Ctrl-C), or two in a row as `timeout -s INT` sends them (to the process, then to its group):
+/// both must save the checkpoint.
+@Test(arguments: interruptibleRuns.indices, [1, 2])
+func controlCSavesACheckpointAndExitsWith130(run: Int, signals: Int) throws {
     let (name, arguments, stopped) = interruptibleRuns[run]
     let executable = packageExecutable(name)
     try #require(FileManager.default.isExecutableFile(atPath: executable.path), "no OrbitTrain at \(executable.path)")
@@ -49,7 +51,7 @@ func controlCSavesACheckpointAndExitsWith130(run: Int) throws {
     }
     try #require(text.contains("parameters"), "\(name) printed no start-up line: \(text)")
     Thread.sleep(forTimeInterval: 0.5)
-    kill(process.processIdentifier, SIGINT)
+    for _ in 0..<signals { kill(process.processIdentifier, SIGINT) }
 
     text += String(decoding: standardOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()

@@ -1,5 +1,6 @@
 import Foundation
 import Orbit
+import OrbitTraining
 import Testing
 @testable import OrbitTrain
 
@@ -26,26 +27,28 @@ private func smallOptions(output: String) -> TrainingOptions {
     let (first, second) = (try temporaryDirectory(), try temporaryDirectory())
     defer { for path in [first, second] { try? FileManager.default.removeItem(atPath: path) } }
 
-    let straight = try Trainer(options: smallOptions(output: first), resume: false)
+    let straight = try MNISTRun(options: smallOptions(output: first)).trainer
     #expect(try straight.run())
 
     // Stop after 7 steps: in the middle of the second epoch (5 steps per epoch).
-    let interrupted = try Trainer(options: smallOptions(output: second), resume: false)
+    let interrupted = try MNISTRun(options: smallOptions(output: second)).trainer
     var steps = 0
     interrupted.shouldStop = { steps += 1; return steps > 7 }
     #expect(try interrupted.run() == false)
     #expect(interrupted.position.epoch == 1 && interrupted.position.batch == 2)
 
-    let resumed = try Trainer(options: smallOptions(output: second), resume: true)
+    let resumed = try MNISTRun(options: smallOptions(output: second)).trainer
+    try resumed.resume()
     #expect(resumed.position == interrupted.position)
     #expect(try resumed.run())
-    #expect(resumed.results.map(\.trainingLoss) == straight.results.map(\.trainingLoss))
-    #expect(resumed.results.map(\.testLoss) == straight.results.map(\.testLoss))
-    #expect(resumed.results.map(\.testAccuracy) == straight.results.map(\.testAccuracy))
+    // Training loss, test loss and accuracy of every epoch, and the final weights, bit for bit.
+    #expect(resumed.history.map(\.trainingLoss) == straight.history.map(\.trainingLoss))
+    #expect(resumed.history.map(\.validation) == straight.history.map(\.validation))
+    #expect(resumed.history.map(\.metrics) == straight.history.map(\.metrics))
     for ((name, a), (_, b)) in zip(resumed.model.stateDictionary, straight.model.stateDictionary) {
         #expect(a.doubles == b.doubles, "\(name) differs")
     }
-    // Metrics were appended once per finished epoch, by the first run and by the resumed one.
+    // One metrics line per finished epoch, whichever run finished it.
     let lines = try String(contentsOfFile: second + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 2 && lines[0].contains("\"epoch\": 1") && lines[1].contains("\"epoch\": 2"))
 }
@@ -55,9 +58,11 @@ private func smallOptions(output: String) -> TrainingOptions {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var options = smallOptions(output: directory)
     options.epochs = 1
-    #expect(try Trainer(options: options, resume: false).run())
+    #expect(try MNISTRun(options: options).trainer.run())
     options.epochs = 3                // more epochs: allowed, training continues
-    _ = try Trainer(options: options, resume: true)
-    options.learningRate = 0.5        // a different recipe: refused with the saved settings in the message
-    #expect(throws: TrainingError.self) { try Trainer(options: options, resume: true) }
+    try MNISTRun(options: options).trainer.resume()
+    options.outputDirectory += "/"    // the same folder spelled differently: not a setting
+    try MNISTRun(options: options).trainer.resume()
+    options.learningRate = 0.5        // a different recipe: refused, naming the setting
+    #expect { try MNISTRun(options: options).trainer.resume() } throws: { "\($0)".contains("learningRate was 0.001, now 0.5") }
 }

@@ -106,8 +106,8 @@ func runLevelExperiment(_ arguments: Arguments) throws {
             for contender in contenders(for: .rotation, settings, seed: seed) {
                 if !names.contains(contender.name) { names.append(contender.name) }
                 let begun = Date()
-                let bestEpoch = fit(contender, train: train, trainIndices: Array(train.indices), validation: validation,
-                                    validationIndices: Array(validation.indices), settings: training, seed: seed) { _ in }
+                let bestEpoch = try fit(contender, train: train, trainIndices: Array(train.indices), validation: validation,
+                                        validationIndices: Array(validation.indices), settings: training, seed: seed)
                 let outcome = LevelOutcome(modelError: modelEquivarianceError(contender.model, validation, batchSize: training.batchSize),
                                            validationRMSE: rolloutRMSE(contender.model, validation, indices: Array(validation.indices),
                                                                        batchSize: training.batchSize),

@@ -3,6 +3,7 @@ import Orbit
 import OrbitDatasets
 import OrbitNN
 import OrbitOptimizers
+import OrbitTraining
 
 /// The protocol of REFERENCE.md §5.9: Adam (weight decay 4e-4), StepLR per epoch, the multi-step
 /// autoregressive loss over the training targets plus the model's penalty, validation RMSE each epoch,
@@ -48,47 +49,49 @@ func spread(_ count: Int, over total: Int) -> [Int] {
     return (0..<count).map { $0 * total / count }
 }
 
-/// Trains `contender` on the windows `trainIndices` of `train` (reshuffled every epoch), scores the
-/// validation windows `validationIndices` by their rollout RMSE after each epoch, and restores the best
-/// epoch's parameters. Returns the best epoch (1-based).
+/// Trains `contender` on the windows `trainIndices` of `train` (reshuffled every epoch) with the library's
+/// `Trainer`, scores the validation windows `validationIndices` by their rollout RMSE after each epoch,
+/// stops early by the reference's rule, and restores the best epoch's parameters. Returns the best epoch
+/// (1-based).
 func fit(_ contender: Contender, train: FluidWindows, trainIndices: [Int], validation: FluidWindows, validationIndices: [Int],
-         settings: TrainingSettings, seed: UInt64, log: (String) -> Void) -> Int {
-    let (model, parameters) = (contender.model, contender.model.parameters)
-    let optimizer = Adam(learningRate: settings.learningRate, weightDecay: settings.weightDecay)
-    let schedule = StepDecay(initial: settings.learningRate, stepSize: 1, factor: settings.decay)
-    var selection = BestEpochSelection()
-    var history: [Double] = []
-    for epoch in 0..<settings.epochs {
-        optimizer.learningRate = schedule.learningRate(at: epoch)
+         settings: TrainingSettings, seed: UInt64) throws -> Int {
+    try fit(contender.model, name: contender.name, penalty: contender.penalty, train: train, trainIndices: trainIndices,
+            validation: validation, validationIndices: validationIndices, settings: settings, seed: seed)
+}
+
+private func fit<Model: Layer>(_ model: Model, name: String, penalty: @escaping (Tensor) -> Tensor, train: FluidWindows, trainIndices: [Int],
+                               validation: FluidWindows, validationIndices: [Int], settings: TrainingSettings, seed: UInt64) throws -> Int {
+    var configuration = TrainingConfiguration(epochs: settings.epochs)
+    configuration.name = name
+    configuration.learningRate = StepDecay(initial: settings.learningRate, stepSize: 1, factor: settings.decay)
+    configuration.earlyStopping = .windowedMean(minimumEpochs: settings.earlyStopAfter, window: 5)
+    configuration.restoresBestEpoch = true
+    (configuration.lossName, configuration.scoreName) = ("training_loss", "validation_rmse")
+    let batchSize = settings.batchSize
+    let data = TrainingBatches(batchCount: (trainIndices.count + batchSize - 1) / batchSize, examples: { $0.inputs.shape[0] }) {
+        epoch, first in
         let order = Shuffled(trainIndices, generator: RandomGenerator(seed: seed), epoch: epoch)
-        var lossSum = 0.0, batches = 0
-        for first in stride(from: 0, to: order.count, by: settings.batchSize) {
-            let chosen = order[first..<min(first + settings.batchSize, order.count)].map { train[$0] }
-            let (inputs, targets) = batch(chosen, from: train)
-            let (loss, gradients) = valueAndGradient(of: parameters) {
-                autoregressiveLoss({ model($0) }, input: inputs, targets: targets) + contender.penalty(inputs)
-            }
-            optimizer.update(parameters, with: gradients)
-            (lossSum, batches) = (lossSum + loss.item, batches + 1)
+        return stride(from: first * batchSize, to: order.count, by: batchSize).lazy.map { start in
+            batch(order[start..<min(start + batchSize, order.count)].map { train[$0] }, from: train)
         }
-        let score = rolloutRMSE(model, validation, indices: validationIndices, batchSize: settings.batchSize)
-        let improved = selection.record(epoch: epoch, validation: score, module: model)
-        history.append(score)
-        log(String(format: "  %@ epoch %d: train loss %.5f, validation RMSE %.5f%@", contender.name, epoch + 1, lossSum / Double(max(batches, 1)),
-                   score, improved ? " (best)" : ""))
-        if shouldStopEarly(validationHistory: history, minimumEpochs: settings.earlyStopAfter) { break }
     }
-    selection.restoreBest(into: model)
-    return (selection.bestEpoch ?? 0) + 1
+    let trainer = try Trainer(model: model, optimizer: Adam(learningRate: settings.learningRate, weightDecay: settings.weightDecay),
+                              data: data, configuration: configuration,
+                              validation: { Evaluation(score: rolloutRMSE($0, validation, indices: validationIndices, batchSize: batchSize)) }) {
+        batch, _ in
+        autoregressiveLoss({ model($0) }, input: batch.inputs, targets: batch.targets) + penalty(batch.inputs)
+    }
+    try trainer.run()
+    return (trainer.selection.bestEpoch ?? 0) + 1
 }
 
 /// Table 1: `fit` on `trainWindows` of the train split, then the 20-step Future and Domain RMSE.
 func train(_ contender: Contender, data: SmokePlumeData, plan: FluidSplitPlan, trainWindows: Int, evaluationWindows: Int,
-           settings: TrainingSettings, seed: UInt64, log: (String) -> Void) -> Outcome {
+           settings: TrainingSettings, seed: UInt64) throws -> Outcome {
     let start = Date()
     let train = data.windows(.train, plan: plan), validation = data.windows(.validation, plan: plan)
-    let bestEpoch = fit(contender, train: train, trainIndices: spread(trainWindows, over: train.count), validation: validation,
-                        validationIndices: spread(evaluationWindows, over: validation.count), settings: settings, seed: seed, log: log)
+    let bestEpoch = try fit(contender, train: train, trainIndices: spread(trainWindows, over: train.count), validation: validation,
+                        validationIndices: spread(evaluationWindows, over: validation.count), settings: settings, seed: seed)
     let model = contender.model
     let future = data.windows(.testFuture, plan: plan), domain = data.windows(.testDomain, plan: plan)
     return Outcome(future: rolloutRMSE(model, future, indices: spread(evaluationWindows, over: future.count), batchSize: settings.batchSize),

@@ -111,8 +111,8 @@ do {
         for contender in contenders(models, for: symmetry, settings, seed: seed) {
             if results[contender.name] == nil { order.append(contender.name) }
             parameterCounts[contender.name] = contender.model.parameterCount
-            let outcome = train(contender, data: data, plan: plan, trainWindows: trainWindows, evaluationWindows: evaluationWindows,
-                                settings: training, seed: seed) { Console.line($0) }
+            let outcome = try train(contender, data: data, plan: plan, trainWindows: trainWindows, evaluationWindows: evaluationWindows,
+                                    settings: training, seed: seed)
             Console.line(String(format: "%@ seed %d: future %.4f, domain %.4f (best epoch %d, %.1f s)", contender.name, seed,
                                 outcome.future, outcome.domain, outcome.bestEpoch, outcome.seconds))
             results[contender.name, default: []].append(outcome)

@@ -5,7 +5,9 @@ import Orbit
 /// optimizer state (`optimizer.<name>`), and string metadata (epoch, step, seed, configuration, …).
 ///
 /// Writes are atomic (temporary file, flush, rename): a save killed at any point leaves the previous
-/// checkpoint loadable. Loading into a model is strict by default (see `loadStateDictionary`). The mode
+/// checkpoint loadable. Each file carries a checksum of its tensors (`SafeTensors.checksum`), verified
+/// on load together with the finiteness of every model tensor, so a corrupted byte or a NaN weight
+/// stops the load with the tensor's name instead of training on. Loading into a model is strict by default (see `loadStateDictionary`). The mode
 /// (training or evaluation) is not part of the state, so a checkpoint saved in one mode loads into the
 /// other and gives the same model.
 ///
@@ -18,7 +20,9 @@ import Orbit
 /// ```
 public struct Checkpoint {
     public static let modelPrefix = "model.", optimizerPrefix = "optimizer."
-    static let formatKey = "orbit.format", formatVersion = "orbit-checkpoint-1"
+    static let formatKey = "orbit.format", formatVersion = "orbit-checkpoint-2", checksumKey = "orbit.checksum"
+    /// Version 1 files (before checksums) still load, unverified.
+    static let readableVersions: Set<String> = ["orbit-checkpoint-1", formatVersion]
 
     /// Parameters and buffers by name (without the `model.` prefix).
     public var modelState: [String: Tensor]
@@ -36,8 +40,14 @@ public struct Checkpoint {
     /// Reads a checkpoint written by `write(to:)`.
     public init(contentsOf url: URL) throws {
         let file = try SafeTensors.read(from: url)
-        guard file.metadata[Checkpoint.formatKey] == Checkpoint.formatVersion else {
+        guard let format = file.metadata[Checkpoint.formatKey], Checkpoint.readableVersions.contains(format) else {
             throw CheckpointError.notACheckpoint(path: url.path, format: file.metadata[Checkpoint.formatKey])
+        }
+        if format == Checkpoint.formatVersion {
+            let computed = try SafeTensors.checksum(file.tensors)
+            guard let stored = file.metadata[Checkpoint.checksumKey], stored == computed else {
+                throw CheckpointError.checksumMismatch(path: url.path, stored: file.metadata[Checkpoint.checksumKey], computed: computed)
+            }
         }
         modelState = [:]
         optimizerState = [:]
@@ -50,16 +60,23 @@ public struct Checkpoint {
                 throw CheckpointError.unexpectedEntry(name: name, path: url.path)
             }
         }
-        metadata = file.metadata.filter { $0.key != Checkpoint.formatKey }
+        metadata = file.metadata.filter { $0.key != Checkpoint.formatKey && $0.key != Checkpoint.checksumKey }
+        for (name, tensor) in modelState.sorted(by: { $0.key < $1.key }) where tensor.dtype.isFloatingPoint {
+            if let index = tensor.doubles.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError.nonFiniteValue(name: name, index: index, path: url.path)
+            }
+        }
     }
 
     /// Writes the checkpoint atomically.
     public func write(to url: URL) throws {
         let tensors = modelState.sorted { $0.key < $1.key }.map { (Checkpoint.modelPrefix + $0.key, $0.value) }
             + optimizerState.sorted { $0.key < $1.key }.map { (Checkpoint.optimizerPrefix + $0.key, $0.value) }
+        let named = tensors.map { (name: $0.0, tensor: $0.1) }
         var metadata = self.metadata
         metadata[Checkpoint.formatKey] = Checkpoint.formatVersion
-        try SafeTensors.write(tensors.map { (name: $0.0, tensor: $0.1) }, metadata: metadata, to: url)
+        metadata[Checkpoint.checksumKey] = try SafeTensors.checksum(named)
+        try SafeTensors.write(named, metadata: metadata, to: url)
     }
 
     /// Loads the saved parameters and buffers into `model` (strict: see `Module.loadStateDictionary`).
@@ -71,6 +88,8 @@ public struct Checkpoint {
 public enum CheckpointError: Error, CustomStringConvertible {
     case notACheckpoint(path: String, format: String?)
     case unexpectedEntry(name: String, path: String)
+    case checksumMismatch(path: String, stored: String?, computed: String)
+    case nonFiniteValue(name: String, index: Int, path: String)
 
     public var description: String {
         switch self {
@@ -78,6 +97,10 @@ public enum CheckpointError: Error, CustomStringConvertible {
             "\(path) is a safetensors file but not an Orbit checkpoint (format \(format ?? "missing")); "
                 + "use Module.loadStateDictionary for plain weights"
         case .unexpectedEntry(let name, let path): "\(path): entry \(name) is neither model. nor optimizer. state"
+        case .checksumMismatch(let path, let stored, let computed):
+            "\(path) is corrupted: its tensors hash to \(computed), the checksum stored with them is \(stored ?? "missing")"
+        case .nonFiniteValue(let name, let index, let path):
+            "\(path): model tensor \(name) holds a NaN or infinite value (element \(index)); refusing to load it"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// A copy of a module's parameter values (Tensors are values over immutable storage, so keeping them
 /// is a real copy: later updates assign new tensors and leave these alone).
@@ -6,6 +7,8 @@ public struct ParameterSnapshot {
     public let values: [(name: String, value: Tensor)]
 
     public init(of module: any Module) { values = module.namedParameters.map { ($0.name, $0.parameter.value) } }
+
+    init(values: [(name: String, value: Tensor)]) { self.values = values }
 
     /// Writes the saved values back into `module`'s parameters (matched by name; stops naming the
     /// parameter when one is missing or its shape changed).
@@ -26,7 +29,7 @@ public struct ParameterSnapshot {
 public struct BestEpochSelection {
     public private(set) var bestEpoch: Int?
     public private(set) var bestValidation = Double.infinity
-    public private(set) var snapshot: ParameterSnapshot?
+    public internal(set) var snapshot: ParameterSnapshot?
 
     public init() {}
 
@@ -37,6 +40,13 @@ public struct BestEpochSelection {
         guard validation < bestValidation else { return false }
         (bestEpoch, bestValidation, snapshot) = (epoch, validation, ParameterSnapshot(of: module))
         return true
+    }
+
+    /// Records a score without copying parameters (used when replaying a checkpoint's history: the
+    /// snapshot is read from the best-weights file instead).
+    mutating func record(epoch: Int, validation: Double) {
+        guard validation < bestValidation else { return }
+        (bestEpoch, bestValidation, snapshot) = (epoch, validation, nil)
     }
 
     /// Puts the best epoch's parameters back into `module` (no-op before any epoch was recorded).

@@ -1,0 +1,110 @@
+import Foundation
+import Orbit
+import OrbitCommandLine
+import OrbitDatasets
+import OrbitNN
+import OrbitOptimizers
+
+/// The files of a training run: the checkpoint with its training state, the best epoch's weights, the
+/// metrics log and the training curve. Every write is atomic.
+enum TrainingFiles {
+    /// Non-finite numbers (a diverged loss) are written as strings, so a history can always be saved.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }()
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }()
+
+    static func createDirectory(_ directory: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw TrainingError.fileSystem(operation: "create the folder", path: directory.path, reason: reason(error))
+        }
+    }
+
+    static func writeCheckpoint(model: any Module, optimizer: any Optimizer, position: TrainingPosition, history: [EpochRecord],
+                                settings: [String: String], to url: URL) throws {
+        let metadata = ["training.position": String(decoding: try encoder.encode(position), as: UTF8.self),
+                        "training.history": String(decoding: try encoder.encode(history), as: UTF8.self),
+                        "training.settings": String(decoding: try encoder.encode(settings), as: UTF8.self)]
+        try Checkpoint(model: model, optimizerState: optimizer.stateTensors(for: model.namedParameters), metadata: metadata).write(to: url)
+    }
+
+    /// Loads a checkpoint written by `writeCheckpoint` into `model` and `optimizer` after checking that it
+    /// was made with `settings`; returns its position and history.
+    static func readCheckpoint(_ url: URL, into model: any Module, optimizer: any Optimizer,
+                               settings: [String: String]) throws -> (position: TrainingPosition, history: [EpochRecord]) {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw TrainingError.noCheckpoint(name: nil, path: url.path) }
+        let checkpoint = try Checkpoint(contentsOf: url)
+        func field<Value: Decodable>(_ key: String, _ type: Value.Type) throws -> Value {
+            guard let text = checkpoint.metadata[key], let value = try? decoder.decode(type, from: Data(text.utf8)) else {
+                throw TrainingError.unreadableCheckpoint(path: url.path, reason: "its metadata has no readable \(key)")
+            }
+            return value
+        }
+        let saved = try field("training.settings", [String: String].self)
+        let differences = Set(saved.keys).union(settings.keys).sorted().compactMap { key -> String? in
+            saved[key] == settings[key] ? nil : "\(key) was \(saved[key] ?? "not set"), now \(settings[key] ?? "not set")"
+        }
+        guard differences.isEmpty else { throw TrainingError.incompatibleCheckpoint(path: url.path, differences: differences) }
+        let state = (position: try field("training.position", TrainingPosition.self), history: try field("training.history", [EpochRecord].self))
+        try checkpoint.restore(model)
+        optimizer.loadStateTensors(checkpoint.optimizerState, for: model.namedParameters)
+        return state
+    }
+
+    static func writeBest(_ model: any Module, epoch: Int, score: Double, to url: URL) throws {
+        try Checkpoint(model: model, metadata: ["training.epoch": "\(epoch)", "training.score": "\(score)"]).write(to: url)
+    }
+
+    /// The parameters saved by `writeBest` for `epoch`; nil when the file holds another epoch (a kill
+    /// between the two writes; the resumed run recomputes that epoch and writes the file again).
+    static func readBest(_ url: URL, epoch: Int, like model: any Module) throws -> ParameterSnapshot? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let best = try Checkpoint(contentsOf: url)
+        guard best.metadata["training.epoch"] == "\(epoch)" else { return nil }
+        return ParameterSnapshot(values: try model.namedParameters.map { name, parameter in
+            guard let value = best.modelState[name], value.shape == parameter.shape else {
+                throw TrainingError.unreadableCheckpoint(path: url.path, reason: "parameter \(name) \(parameter.shape) is missing or has another shape")
+            }
+            return (name, value)
+        })
+    }
+
+    /// Replaces the metrics file by `records` (the checkpoint's history) and opens it for appending.
+    static func startMetrics(at url: URL, records: [[String: MetricValue]]) throws -> MetricsLog {
+        let lines = records.map { MetricsLog.line($0) }.joined()
+        do {
+            try Data(lines.utf8).write(to: url, options: .atomic)
+            return try MetricsLog(appendingTo: url)
+        } catch {
+            throw TrainingError.fileSystem(operation: "write", path: url.path, reason: reason(error))
+        }
+    }
+
+    /// training-curve.png: the training loss (orange, squares) and the validation score (blue, circles)
+    /// against the epoch.
+    static func writeCurve(_ history: [EpochRecord], to url: URL) throws {
+        let training = history.map { (x: Double($0.epoch), y: $0.trainingLoss) }
+        let validation = history.compactMap { record in record.validation.map { (x: Double(record.epoch), y: $0) } }
+        let plot = LinePlot(series: [.init(points: training, colour: LinePlot.palette[0], marker: .square),
+                                     .init(points: validation, colour: LinePlot.palette[1], marker: .circle)])
+        try plot.image.writePNG(to: url)
+    }
+
+    /// The one-line reason of a Foundation file error ("permission denied", "no such file").
+    static func reason(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let code = underlying.flatMap({ $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }) {
+            return String(cString: strerror(code))
+        }
+        return (error as NSError).localizedDescription
+    }
+}
