@@ -66,6 +66,10 @@ let package = Package(
             dependencies: ["Orbit", "OrbitNN"],
             path: "Sources/Examples/EquivarianceReport"),
         .executableTarget(
+            name: "GroupCNNExample",
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine", "OrbitTraining"],
+            path: "Sources/Examples/GroupCNNExample"),
+        .executableTarget(
             name: "SmokeData",
             dependencies: ["Orbit", "OrbitDatasets", "OrbitCommandLine"],
             path: "Sources/Examples/SmokeData"),
