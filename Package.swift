@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "OrbitNN", targets: ["OrbitNN"]),
         .library(name: "OrbitOptimizers", targets: ["OrbitOptimizers"]),
         .library(name: "OrbitDatasets", targets: ["OrbitDatasets"]),
+        .library(name: "OrbitImages", targets: ["OrbitImages"]),
         .library(name: "OrbitTraining", targets: ["OrbitTraining"]),
     ],
     targets: [
@@ -26,10 +27,13 @@ let package = Package(
         .target(name: "OrbitNN", dependencies: ["Orbit"], exclude: ["README.md"]),
         .target(name: "OrbitOptimizers", dependencies: ["Orbit"], exclude: ["README.md"]),
         // The MNIST files under Data/ are read at run time, not sources.
-        .target(name: "OrbitDatasets", dependencies: ["Orbit"], exclude: ["Data", "README.md"]),
+        .target(name: "OrbitDatasets", dependencies: ["Orbit", "OrbitImages"], exclude: ["Data", "README.md"]),
+        // PNG, plots and heat maps, and the DEFLATE/gzip codec they and the MNIST reader share.
+        .target(name: "OrbitImages", dependencies: ["Orbit"], exclude: ["README.md"]),
         .target(name: "OrbitCommandLine", exclude: ["README.md"]),
         .target(name: "OrbitTraining",
-                dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"], exclude: ["README.md"]),
+                dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine"],
+                exclude: ["README.md"]),
 
         // MARK: Implementation details
         .target(name: "OrbitKernels", exclude: ["README.md", "GEMM/README.md", "Convolution/README.md"]),
@@ -52,7 +56,8 @@ let package = Package(
             dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"],
             exclude: ["Fixtures"]),  // read by path from the tests
         .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
-        .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "Orbit", "OrbitNN", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "OrbitImages", "Orbit", "OrbitNN", "_OrbitTestSupport"]),
+        .testTarget(name: "OrbitImagesTests", dependencies: ["OrbitImages", "Orbit"]),
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
         .testTarget(name: "OrbitTrainingTests", dependencies: ["OrbitTraining", "Orbit", "OrbitNN", "OrbitOptimizers"]),
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit", "OrbitTraining"]),
@@ -67,7 +72,7 @@ let package = Package(
             path: "Sources/Examples/EquivarianceReport"),
         .executableTarget(
             name: "GroupCNNExample",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine", "OrbitTraining"],
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine", "OrbitTraining"],
             path: "Sources/Examples/GroupCNNExample"),
         .executableTarget(
             name: "SmokeData",
@@ -75,14 +80,14 @@ let package = Package(
             path: "Sources/Examples/SmokeData"),
         .executableTarget(
             name: "ApproximateEquivarianceExperiments",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine", "OrbitTraining"],
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine", "OrbitTraining"],
             path: "Sources/Examples/ApproximateEquivarianceExperiments"),
         .executableTarget(
             name: "OrbitTrain",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine", "OrbitTraining"]),
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine", "OrbitTraining"]),
         .executableTarget(
             name: "OrbitFlows",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine", "OrbitTraining"]),
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine", "OrbitTraining"]),
         .executableTarget(
             name: "OrbitBenchmarks",
             dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitOptimizers"],

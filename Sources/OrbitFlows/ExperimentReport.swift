@@ -1,6 +1,7 @@
 import Foundation
 import OrbitCommandLine
 import OrbitDatasets
+import OrbitImages
 import OrbitTraining
 
 /// What one trained model measured, for one seed.

@@ -1,6 +1,7 @@
 import Foundation
 import Orbit
 import OrbitDatasets
+import OrbitImages
 import OrbitNN
 import OrbitTraining
 

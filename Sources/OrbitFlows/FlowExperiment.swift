@@ -2,6 +2,7 @@ import Foundation
 import Orbit
 import OrbitCommandLine
 import OrbitDatasets
+import OrbitImages
 import OrbitNN
 import OrbitTraining
 

@@ -1,4 +1,5 @@
 import Foundation
+import OrbitImages
 
 /// The MNIST handwritten digits (LeCun, Cortes and Burges): 60,000 training and 10,000 test images of
 /// 28x28 grey levels with labels 0...9, as a random-access collection of `LabeledImage`s.

@@ -1,3 +1,5 @@
+import OrbitImages
+
 extension ClipArchive {
     /// Reads the archive in `bytes` (the layout of `ClipArchive`), checking every field, then the CRC-32.
     ///

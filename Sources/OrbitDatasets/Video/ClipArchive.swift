@@ -1,5 +1,6 @@
 import Foundation
 import Orbit
+import OrbitImages
 
 /// Grayscale video clips with class labels and subject ids in one binary file: the on-disk format of
 /// the moving-frames classification data (KTH converted as `Docs/MovingFrames.md` describes).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OrbitDatasets
+import OrbitImages
 
 // Reference values computed from the original files with CPython's gzip and zlib modules, and the
 // counts published in /work/shared/data/mnist/README.md.

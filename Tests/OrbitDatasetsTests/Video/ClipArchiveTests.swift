@@ -2,6 +2,7 @@ import Foundation
 import Orbit
 import Testing
 @testable import OrbitDatasets
+import OrbitImages
 
 /// A small archive of 6 x 10 frames (not square, so rows and columns cannot be confused): two clips per
 /// subject in `subjects`, labels cycling over three classes, random pixels, frame counts from

@@ -1,7 +1,7 @@
 import Foundation
 import Orbit
 import Testing
-@testable import OrbitDatasets
+@testable import OrbitImages
 
 /// Adler-32 the slow way: both sums reduced after every byte (RFC 1950 8.2).
 private func adler32Reference(_ bytes: [UInt8]) -> UInt32 {

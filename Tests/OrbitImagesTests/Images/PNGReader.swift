@@ -1,4 +1,4 @@
-@testable import OrbitDatasets
+@testable import OrbitImages
 
 /// A PNG file taken apart for tests, checking as it goes everything `PNG.encode` promises: the
 /// signature, every chunk's CRC-32, the IHDR fields, a zlib stream (header, DEFLATE body decoded by

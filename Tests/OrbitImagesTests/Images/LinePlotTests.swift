@@ -1,5 +1,5 @@
 import Testing
-@testable import OrbitDatasets
+@testable import OrbitImages
 
 /// The pixels of `image` whose colour is `colour` (to 8-bit precision), as (x, y).
 private func pixels(of colour: (red: Float, green: Float, blue: Float), in image: RasterImage) -> [(x: Int, y: Int)] {

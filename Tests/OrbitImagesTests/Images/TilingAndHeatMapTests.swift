@@ -1,6 +1,6 @@
 import Orbit
 import Testing
-@testable import OrbitDatasets
+@testable import OrbitImages
 
 /// `count` frames `[count, 1, 2, 3]` whose pixel (t, y, x) is `base + t/10 + y/100 + x/1000`: every
 /// value says where it came from.

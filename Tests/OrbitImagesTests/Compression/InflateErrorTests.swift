@@ -1,5 +1,5 @@
 import Testing
-@testable import OrbitDatasets
+@testable import OrbitImages
 
 // Malformed DEFLATE streams, most built bit by bit with `DeflateWriter`: each must throw the precise
 // error, never trap or read outside the input.

@@ -1,6 +1,6 @@
 import Orbit
 import Testing
-@testable import OrbitDatasets
+@testable import OrbitImages
 
 /// Bytes to compress and what the test expects of them.
 struct DeflateCase: Sendable, CustomTestStringConvertible {

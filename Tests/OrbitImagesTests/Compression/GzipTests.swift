@@ -1,5 +1,5 @@
 import Testing
-@testable import OrbitDatasets
+@testable import OrbitImages
 
 @Test func crc32MatchesTheStandardCheckValues() {
     #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)   // the CRC-32/ISO-HDLC check value

@@ -1,5 +1,5 @@
 import Testing
-@testable import OrbitDatasets
+@testable import OrbitImages
 
 /// A compressed stream and the bytes it must decode to.
 struct CompressionCase: Sendable, CustomTestStringConvertible {
