@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "OrbitOptimizers", targets: ["OrbitOptimizers"]),
         .library(name: "OrbitDatasets", targets: ["OrbitDatasets"]),
         .library(name: "OrbitImages", targets: ["OrbitImages"]),
+        .library(name: "OrbitModels", targets: ["OrbitModels"]),
         .library(name: "OrbitTraining", targets: ["OrbitTraining"]),
     ],
     targets: [
@@ -28,6 +29,8 @@ let package = Package(
         .target(name: "OrbitOptimizers", dependencies: ["Orbit"], exclude: ["README.md"]),
         // The MNIST files under Data/ are read at run time, not sources.
         .target(name: "OrbitDatasets", dependencies: ["Orbit", "OrbitImages"], exclude: ["Data", "README.md"]),
+        // The papers' models (a model zoo, like torchvision.models), each built from OrbitNN's layers.
+        .target(name: "OrbitModels", dependencies: ["Orbit", "OrbitNN", "OrbitDatasets"], exclude: ["README.md"]),
         // PNG, plots and heat maps, and the DEFLATE/gzip codec they and the MNIST reader share.
         .target(name: "OrbitImages", dependencies: ["Orbit"], exclude: ["README.md"]),
         .target(name: "OrbitCommandLine", exclude: ["README.md"]),
@@ -53,7 +56,7 @@ let package = Package(
         .testTarget(name: "OrbitTestSupportTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
         .testTarget(
             name: "OrbitNNTests",
-            dependencies: ["OrbitNN", "Orbit", "_OrbitTestSupport"],
+            dependencies: ["OrbitNN", "OrbitModels", "Orbit", "_OrbitTestSupport"],
             exclude: ["Fixtures"]),  // read by path from the tests
         .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "OrbitImages", "Orbit", "OrbitNN", "_OrbitTestSupport"]),
@@ -63,7 +66,7 @@ let package = Package(
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit", "OrbitTraining"]),
         .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit", "OrbitTraining"]),
         .testTarget(name: "ApproximateEquivarianceExperimentsTests",
-                    dependencies: ["ApproximateEquivarianceExperiments", "Orbit", "OrbitNN", "OrbitDatasets"]),
+                    dependencies: ["ApproximateEquivarianceExperiments", "Orbit", "OrbitNN", "OrbitModels", "OrbitDatasets"]),
 
         // MARK: Executables
         .executableTarget(
@@ -72,7 +75,7 @@ let package = Package(
             path: "Sources/Examples/EquivarianceReport"),
         .executableTarget(
             name: "GroupCNNExample",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine", "OrbitTraining"],
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"],
             path: "Sources/Examples/GroupCNNExample"),
         .executableTarget(
             name: "SmokeData",
@@ -80,17 +83,17 @@ let package = Package(
             path: "Sources/Examples/SmokeData"),
         .executableTarget(
             name: "ApproximateEquivarianceExperiments",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine", "OrbitTraining"],
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"],
             path: "Sources/Examples/ApproximateEquivarianceExperiments"),
         .executableTarget(
             name: "OrbitTrain",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine", "OrbitTraining"]),
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"]),
         .executableTarget(
             name: "OrbitFlows",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine", "OrbitTraining"]),
+            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"]),
         .executableTarget(
             name: "OrbitBenchmarks",
-            dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitOptimizers"],
+            dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitModels", "OrbitOptimizers"],
             path: "Benchmarks/OrbitBenchmarks"),
     ]
 )

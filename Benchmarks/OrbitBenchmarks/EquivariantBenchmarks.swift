@@ -1,4 +1,5 @@
 import Orbit
+import OrbitModels
 import OrbitNN
 
 // Equivariant convolutions against a plain convolution of the same shapes, forward and backward

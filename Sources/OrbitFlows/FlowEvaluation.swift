@@ -2,6 +2,7 @@ import Foundation
 import Orbit
 import OrbitDatasets
 import OrbitImages
+import OrbitModels
 import OrbitNN
 import OrbitTraining
 

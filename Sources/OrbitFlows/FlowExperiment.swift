@@ -3,6 +3,7 @@ import Orbit
 import OrbitCommandLine
 import OrbitDatasets
 import OrbitImages
+import OrbitModels
 import OrbitNN
 import OrbitTraining
 

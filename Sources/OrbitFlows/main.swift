@@ -2,6 +2,7 @@ import Foundation
 import Orbit
 import OrbitCommandLine
 import OrbitDatasets
+import OrbitModels
 import OrbitNN
 
 // orbit-flows: `make run` trains a G-RNN and a FERNN on Translating MNIST and compares them;

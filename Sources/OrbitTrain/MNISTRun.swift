@@ -1,6 +1,7 @@
 import Foundation
 import Orbit
 import OrbitDatasets
+import OrbitModels
 import OrbitNN
 import OrbitOptimizers
 import OrbitTraining

@@ -1,5 +1,6 @@
 import Orbit
 import OrbitDatasets
+import OrbitModels
 import OrbitNN
 import Testing
 @testable import ApproximateEquivarianceExperiments

@@ -1,5 +1,6 @@
 import Foundation
 import Orbit
+import OrbitModels
 import OrbitNN
 import Testing
 

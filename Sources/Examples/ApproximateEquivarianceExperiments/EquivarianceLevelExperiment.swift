@@ -3,6 +3,7 @@ import Orbit
 import OrbitCommandLine
 import OrbitDatasets
 import OrbitImages
+import OrbitModels
 import OrbitNN
 
 // Section 5.2 of Wang, Walters and Yu (ICML 2022): do the models learn the data's amount of C4 symmetry?

@@ -2,6 +2,7 @@ import Foundation
 import Orbit
 import OrbitCommandLine
 import OrbitDatasets
+import OrbitModels
 import OrbitNN
 
 // Table 1 of Wang, Walters and Yu (ICML 2022) at a chosen scale: Conv, the strictly equivariant model and

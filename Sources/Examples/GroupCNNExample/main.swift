@@ -2,6 +2,7 @@ import Foundation
 import Orbit
 import OrbitCommandLine
 import OrbitDatasets
+import OrbitModels
 import OrbitNN
 import OrbitOptimizers
 import OrbitTraining

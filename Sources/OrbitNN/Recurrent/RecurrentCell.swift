@@ -39,3 +39,12 @@ public func unroll<Cell: RecurrentCell>(_ cell: Cell, over inputs: [Tensor], fro
     }
     return (outputs, state)
 }
+
+/// A recurrent cell whose state is lifted over flow generators: [N, |V|, channels, H, W], read out by
+/// pooling over V. The FERNN cells and the G-RNN+ cell conform.
+public protocol LiftedRecurrentCell: RecurrentCell where State == Tensor {
+    /// Channels of each velocity's slice of the state.
+    var hiddenChannels: Int { get }
+}
+
+extension FlowEquivariantRNNCell: LiftedRecurrentCell {}

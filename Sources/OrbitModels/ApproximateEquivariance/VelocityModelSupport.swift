@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 // Shared by the smoke-plume models of Wang, Walters and Yu (ICML 2022), Table 1: every model maps the
 // last `inputFrames` velocity frames, stacked frame-major along channels ([u₀, v₀, u₁, v₁, …]), to the next

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// RGroup for rotation (eq. 4-5; reference `RelaxedGroupEquivariantCNN` with `vel_inp=True`): the
 /// velocity frames lifted to regular C_N fields (`VectorFieldLift`), `layerCount` relaxed group

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The "Combo" baseline of Table 1: non-equivariant layers first, equivariant layers after, from the
 /// symmetry's `HybridLayerFamily`. The first `plainLayers` are the family's non-equivariant layers

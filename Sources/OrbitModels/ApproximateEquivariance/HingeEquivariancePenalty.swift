@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The hinge equivariance penalty of the CLCNN baseline: for each pair (ρ_in(g), ρ_out(g)) of `actions`,
 ///

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The "Lift" baseline of Table 1, as Orbit reads it (REFERENCE.md gives no code for it): an equivariant
 /// network that is also shown the factor that breaks the symmetry, here the absolute position. The first

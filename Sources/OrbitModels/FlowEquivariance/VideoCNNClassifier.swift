@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The 3D-CNN classification baseline of the FERNN paper's KTH experiment (Keller 2025, section 6.3;
 /// REFERENCE 1.4 `Video3DCNNClassifier`): blocks of a 3×3×3 convolution (zero padding 1, no bias),

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// A plain convolution that runs beside scale convolutions (the non-equivariant pathway of the scaling
 /// RPP, Lift's coordinate layer): the same filter on every scale.

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// RGroup for translation (eq. 4 over the pixel shifts; reference `Relaxed_ConvNet`): `layerCount`
 /// `RelaxedTranslationConvolution`s (L convolutions mixed per output position, weights [H, W, L]) with

@@ -1,5 +1,4 @@
 import Orbit
-import OrbitDatasets
 
 /// Frame sequences from any of the moving-digit datasets (Translating, Bouncing, Rotating MNIST), seen
 /// only as frames: each batch is a float32 tensor [B, T, 1, H, W]. Training and evaluation code works on
@@ -7,14 +6,14 @@ import OrbitDatasets
 ///
 /// A training set made with `resamplesEachEpoch` is redrawn for every epoch (`DataLoader` calls
 /// `resampled(epoch:)`); test sets are fixed by their seed.
-struct SequenceSource: Sendable {
+public struct SequenceSource: Sendable {
     /// Sequences per epoch.
-    let count: Int
+    public let count: Int
     /// T, frames per sequence.
-    let frameCount: Int
+    public let frameCount: Int
     private let makeBatches: @Sendable (_ batchSize: Int, _ shuffling: RandomGenerator?, _ epoch: Int, _ first: Int) -> EpochBatches<Tensor>
 
-    init<Dataset: EpochSampledDataset & Sendable, Metadata>(_ dataset: Dataset) where Dataset.Element == FrameSequence<Metadata> {
+    public init<Dataset: EpochSampledDataset & Sendable, Metadata>(_ dataset: Dataset) where Dataset.Element == FrameSequence<Metadata> {
         count = dataset.count
         frameCount = dataset.first?.frameCount ?? 0
         makeBatches = { batchSize, shuffling, epoch, first in
@@ -25,15 +24,15 @@ struct SequenceSource: Sendable {
     }
 
     /// The batches of `epoch` from batch `first` on, in the order `shuffling` gives (dataset order without it).
-    func batches(size: Int, shuffling: RandomGenerator? = nil, epoch: Int = 0, startingAt first: Int = 0) -> EpochBatches<Tensor> {
+    public func batches(size: Int, shuffling: RandomGenerator? = nil, epoch: Int = 0, startingAt first: Int = 0) -> EpochBatches<Tensor> {
         makeBatches(size, shuffling, epoch, first)
     }
 
     /// Batches per epoch at `size` (the last one may be partial).
-    func batchCount(size: Int) -> Int { (count + size - 1) / size }
+    public func batchCount(size: Int) -> Int { (count + size - 1) / size }
 
     /// The first `count` sequences as one batch [count, T, 1, H, W] (for pictures).
-    func prefix(_ count: Int) -> Tensor {
+    public func prefix(_ count: Int) -> Tensor {
         Array(batches(size: min(count, self.count)).prefix(1))[0]
     }
 }

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The scaling symmetry's action on velocity frames (CLCNN's hinge penalty on the scaling design):
 ///

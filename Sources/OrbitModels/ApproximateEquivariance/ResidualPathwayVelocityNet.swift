@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// Residual Pathway Priors (Finzi, Benton and Wilson 2021), the "RPP" baseline of Table 1: every layer is
 /// the sum of the symmetry's equivariant layer and a non-equivariant one between the same shapes

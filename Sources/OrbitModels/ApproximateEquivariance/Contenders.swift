@@ -3,31 +3,39 @@ import OrbitDatasets
 import OrbitNN
 
 /// One model of the comparison: the network and the soft-equivariance penalty its training adds.
-struct Contender {
-    let name: String
-    let model: any Layer
+public struct Contender {
+    public let name: String
+    public let model: any Layer
     /// The regularizer to add to the loss, given the batch's input frames (CLCNN's hinge penalty evaluates
     /// the model on them; the others ignore them). A rank-0 zero for models without one.
-    let penalty: (Tensor) -> Tensor
+    public let penalty: (Tensor) -> Tensor
+
+    public init(name: String, model: any Layer, penalty: @escaping (Tensor) -> Tensor) {
+        (self.name, self.model, self.penalty) = (name, model, penalty)
+    }
 }
 
 /// Sizes shared by the models of a run.
-struct ModelSettings {
-    var hidden: Int
-    var layers: Int
-    var bankCount: Int
-    var alpha: Double
-    var size: Int
+public struct ModelSettings {
+    public var hidden: Int
+    public var layers: Int
+    public var bankCount: Int
+    public var alpha: Double
+    public var size: Int
     /// RPP's prior weight on its plain pathway, α Σ ‖W‖² (`ResidualPathwayVelocityNet.residualPrior`; Finzi, Benton and
     /// Wilson 2021). 1e-2 is the RPP code's default weight decay on its non-equivariant pathway (CIFAR trainer).
-    var priorAlpha = 1e-2
+    public var priorAlpha = 1e-2
     /// CLCNN's hinge penalty: weight and margin on the mean squared equivariance error (`hingeEquivariancePenalty`).
-    var hingeAlpha = 1.0
-    var hingeMargin = 1e-2
+    public var hingeAlpha = 1.0
+    public var hingeMargin = 1e-2
     /// Frames per input window (10 for Table 1, 1 for the equivariance-level experiment).
-    var inputFrames = 10
+    public var inputFrames = 10
     /// How RSteer starts: exactly equivariant (Orbit's default) or the reference's random coefficients.
-    var relaxedInitialization = RelaxedSteerableInitialization.equivariant
+    public var relaxedInitialization = RelaxedSteerableInitialization.equivariant
+
+    public init(hidden: Int, layers: Int, bankCount: Int, alpha: Double, size: Int) {
+        (self.hidden, self.layers, self.bankCount, self.alpha, self.size) = (hidden, layers, bankCount, alpha, size)
+    }
 }
 
 /// Conv, the strictly equivariant model and the relaxed model for `symmetry` (REFERENCE.md §5.1, §5.7):
@@ -37,7 +45,7 @@ struct ModelSettings {
 /// (per-pixel Hermite-Gaussian coefficients), the models run.sh trains. `--models` picks from these and
 /// the other Table 1 rows (ExperimentContenders.swift); this function always builds all of its models, in
 /// this order, from one generator, so their weights (and Docs/results) do not depend on the selection.
-func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
+public func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
     var generator = RandomGenerator(seed: seed)
     let zero = { (_: Tensor) in Tensor.zeros([]) }
     let (hidden, layers, banks, alpha, frames) = (settings.hidden, settings.layers, settings.bankCount, settings.alpha, settings.inputFrames)

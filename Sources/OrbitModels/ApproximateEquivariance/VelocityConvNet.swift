@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The ConvNet baseline of Table 1 ("Conv"; the strictly equivariant model for translations): plain k×k
 /// convolutions with ReLU, 'same' padding. Shapes: [N, 2·inputFrames, H, W] -> [N, 2, H, W]; channels

@@ -1,13 +1,5 @@
 import Orbit
-
-/// A recurrent cell whose state is lifted over flow generators: [N, |V|, channels, H, W], read out by
-/// pooling over V. The FERNN cells and the G-RNN+ cell conform.
-public protocol LiftedRecurrentCell: RecurrentCell where State == Tensor {
-    /// Channels of each velocity's slice of the state.
-    var hiddenChannels: Int { get }
-}
-
-extension FlowEquivariantRNNCell: LiftedRecurrentCell {}
+import OrbitNN
 
 /// The next-step predictor of the FERNN paper's moving-MNIST experiments (Keller 2025, section 6.1;
 /// REFERENCE 1.2): a lifted recurrent cell reads 10 frames, then a convolutional decoder predicts frames

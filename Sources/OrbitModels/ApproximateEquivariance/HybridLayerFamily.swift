@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The layers the hybrid baselines of Table 1 (RPP, Combo, Lift) are built from, one family per symmetry:
 /// the symmetry's equivariant layer and a non-equivariant counterpart with the same input and output

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// Whether a `SteerableVelocityNet` is strictly equivariant or relaxed.
 public enum SteerableRelaxation: Sendable {

@@ -7,15 +7,15 @@ import OrbitNN
 ///     -> flatten [N, 9216] -fc1-> relu -> dropout 0.5 -fc2-> [N, 10] logits
 ///
 /// Names match PyTorch's `state_dict` (`conv1.weight`, …, `fc2.bias`).
-final class MNISTClassifier: Layer {
-    let conv1: Convolution2D
-    let conv2: Convolution2D
-    let dropout1: Dropout
-    let dropout2: Dropout
-    let fc1: Linear
-    let fc2: Linear
+public final class MNISTClassifier: Layer {
+    public let conv1: Convolution2D
+    public let conv2: Convolution2D
+    public let dropout1: Dropout
+    public let dropout2: Dropout
+    public let fc1: Linear
+    public let fc2: Linear
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         var generator = RandomGenerator(seed: seed)
         conv1 = Convolution2D(inputChannels: 1, outputChannels: 32, kernelSize: 3, using: &generator)
         conv2 = Convolution2D(inputChannels: 32, outputChannels: 64, kernelSize: 3, using: &generator)
@@ -27,13 +27,13 @@ final class MNISTClassifier: Layer {
 
     /// Restarts both dropout mask sequences from `seed` (the trainer derives it from epoch and step, so a
     /// resumed run draws the same masks).
-    func reseedDropout(_ seed: UInt64) {
+    public func reseedDropout(_ seed: UInt64) {
         var generator = RandomGenerator(seed: seed)
         dropout1.reseed(generator.next())
         dropout2.reseed(generator.next())
     }
 
-    func callAsFunction(_ images: Tensor) -> Tensor {
+    public func callAsFunction(_ images: Tensor) -> Tensor {
         var x = relu(conv1(images))
         x = relu(conv2(x))
         x = dropout1(maxPool2d(x, kernelSize: 2)).flattened(from: 1)

@@ -5,25 +5,25 @@ import OrbitNN
 
 /// A column of Table 1 of Wang, Walters and Yu (ICML 2022; REFERENCE.md §9), named as the paper names it,
 /// in the paper's order. `--models` takes these names, case-insensitively (Rpp = RPP).
-enum TableModel: String, CaseIterable, Sendable {
+public enum TableModel: String, CaseIterable, Sendable {
     case mlp = "MLP", conv = "Conv", equivariant = "Equiv", residualPathway = "RPP", combo = "Combo", locallyConnected = "CLCNN",
          lift = "Lift", relaxedGroup = "RGroup", relaxedSteerable = "RSteer"
 
     /// The columns Orbit has a model for under `symmetry`: all of them, except that translation has no
     /// RSteer (the paper has none either) and its strictly equivariant model is Conv itself ("Equiv" is
     /// accepted as its other name).
-    static func available(for symmetry: SmokePlumeDesign.Symmetry) -> [TableModel] {
+    public static func available(for symmetry: SmokePlumeDesign.Symmetry) -> [TableModel] {
         symmetry == .translation ? allCases.filter { $0 != .equivariant && $0 != .relaxedSteerable } : allCases
     }
 
     /// The models trained without `--models` (`contenders(for:_:seed:)`), in its order.
-    static func defaults(for symmetry: SmokePlumeDesign.Symmetry) -> [TableModel] {
+    public static func defaults(for symmetry: SmokePlumeDesign.Symmetry) -> [TableModel] {
         symmetry == .translation ? [.conv, .relaxedGroup] : [.conv, .equivariant, .relaxedSteerable]
     }
 
     /// Parses `--models`: comma-separated names, `all` (every available column, in Table 1's order) or
     /// `default`. Repeats are dropped; the order given is the order trained and tabled.
-    static func parse(_ list: String, for symmetry: SmokePlumeDesign.Symmetry) throws(ModelSelectionError) -> [TableModel] {
+    public static func parse(_ list: String, for symmetry: SmokePlumeDesign.Symmetry) throws(ModelSelectionError) -> [TableModel] {
         let available = available(for: symmetry)
         var chosen: [TableModel] = []
         let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -47,11 +47,11 @@ enum TableModel: String, CaseIterable, Sendable {
 }
 
 /// A `--models` name that is not a Table 1 column Orbit has for the symmetry.
-struct ModelSelectionError: Error, CustomStringConvertible {
-    let name: String
-    let symmetry: SmokePlumeDesign.Symmetry
+public struct ModelSelectionError: Error, CustomStringConvertible {
+    public let name: String
+    public let symmetry: SmokePlumeDesign.Symmetry
 
-    var description: String {
+    public var description: String {
         let names = TableModel.available(for: symmetry).map { $0 == .conv && symmetry == .translation ? "Conv (= Equiv)" : $0.rawValue }
         return "unknown or unavailable model \"\(name)\" for \(symmetry.rawValue); available: \(names.joined(separator: ", ")), "
             + "or all, or default"
@@ -66,7 +66,7 @@ struct ModelSelectionError: Error, CustomStringConvertible {
 /// own generator, seeded with `seed` mixed with a hash of its Table 1 name (`modelGenerator`), so it too is
 /// the same whatever else is selected. (Giving the default models their own generators as well would
 /// have changed their weights and so the published numbers.)
-func contenders(_ models: [TableModel], for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
+public func contenders(_ models: [TableModel], for symmetry: SmokePlumeDesign.Symmetry, _ settings: ModelSettings, seed: UInt64) -> [Contender] {
     let defaults = TableModel.defaults(for: symmetry)
     let built = models.contains(where: defaults.contains) ? contenders(for: symmetry, settings, seed: seed) : []
     return models.map { model in

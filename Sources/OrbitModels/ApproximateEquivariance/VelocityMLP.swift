@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The MLP baseline of Table 1: the flattened input frames through fully connected layers with ReLU,
 /// reshaped to the next frame. Shapes: [N, 2·inputFrames, H, W] -> [N, 2, H, W]; layer widths

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// How a `ScaleVelocityNet` relaxes scale equivariance.
 public enum ScaleRelaxation: Sendable {

@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// A sequence classifier over a lifted recurrent cell (Keller 2025, section 6.3; REFERENCE 1.4
 /// `FERNN_Classifier`): run the cell over the clip, pool the last state over velocities, average over

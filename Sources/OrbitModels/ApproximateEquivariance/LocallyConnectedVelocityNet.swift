@@ -1,4 +1,5 @@
 import Orbit
+import OrbitNN
 
 /// The "CLCNN" baseline of Table 1 (constrained locally connected network), as Orbit builds it: locally
 /// connected layers, whose filter may differ at every output position, kept low-rank so that 64×64 frames
