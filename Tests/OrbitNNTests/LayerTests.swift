@@ -116,3 +116,24 @@ func initializerVariancesMatchTheirFormulas(_ initializer: Initializer) {
     #expect(check.passed, "\(check)")
     #expect(cell.namedParameters.map(\.name) == ["inputConvolution.weight", "hiddenConvolution.weight"])
 }
+
+/// The bound for `float32GradientErrors`: float32's unit roundoff u = 2⁻²⁴ ≈ 6e-8 times √n for the
+/// longest sum (n = N·H·W = 128 products per weight-gradient entry here) is ≈ 7e-7; measured at most
+/// 2.5e-7 over these tests. A kernel whose weight gradient is off by 1e-4 relative fails (tried: the direct
+/// kernel's result times 1.0001 gave 1.0e-4); a wrong tap, image or channel is an O(1) error.
+let float32GradientTolerance = 1e-5
+
+@Test(arguments: [2, 8])
+func convolutionFloat32GradientsAgreeWithFloat64(_ outputChannels: Int) {
+    // 2 output channels take the direct single-precision kernels (forward and weight gradient, at most 3
+    // output channels), 8 the GEMM ones; float64 always runs the generic route.
+    func layer(_ dtype: DType) -> Convolution2D {
+        var generator = RandomGenerator(seed: 11)
+        return Convolution2D(inputChannels: 3, outputChannels: outputChannels, kernelSize: 3, padding: 1, dtype: dtype, using: &generator)
+    }
+    let errors = float32GradientErrors(layer(.float64), layer(.float32), input: randomTensor([2, 3, 8, 8], seed: 12), seed: 13)
+    #expect(errors.map(\.name) == ["weight", "bias", "input"])
+    for (name, error) in errors {
+        #expect(error < float32GradientTolerance, "\(outputChannels) output channels, \(name): relative error \(error)")
+    }
+}

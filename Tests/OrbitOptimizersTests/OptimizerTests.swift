@@ -51,6 +51,36 @@ private func run<O: Optimizer>(_ optimizer: O, steps: Int, start: Double = 1, gr
     }
 }
 
+@Test(arguments: [4e-4, 0.1])
+func adamAddsL2WeightDecayToTheGradient(_ decay: Double) {
+    // torch.optim.Adam's weight_decay (the approximate-equivariance protocol trains with 4e-4): g ← g + λp,
+    // then the usual moments and bias corrections. The loss gradient is [0.5, 0, -0.1]; the middle entry
+    // moves by decay alone, so an Adam that ignored λ would leave it at -2.
+    let (rate, beta1, beta2, epsilon) = (0.01, 0.9, 0.999, 1e-8)
+    let lossGradient = [0.5, 0, -0.1]
+    var p = [1.0, -2, 0.5], m = [0.0, 0, 0], v = [0.0, 0, 0], expected: [[Double]] = []
+    for step in 1...5 {
+        for i in p.indices {
+            let g = lossGradient[i] + decay * p[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g
+            let mHat = m[i] / (1 - Foundation.pow(beta1, Double(step))), vHat = v[i] / (1 - Foundation.pow(beta2, Double(step)))
+            p[i] -= rate * mHat / (vHat.squareRoot() + epsilon)
+        }
+        expected.append(p)
+    }
+    let parameter = Parameter(Tensor([1.0, -2, 0.5], shape: [3]))
+    let optimizer = Adam(learningRate: rate, weightDecay: decay)
+    let direction = Tensor(lossGradient, shape: [3])
+    for step in 0..<5 {
+        optimizer.update([parameter], with: valueAndGradient(of: [parameter]) { (parameter.value * direction).sum() }.gradients)
+        let actual = parameter.value.doubles
+        #expect(zip(actual, expected[step]).allSatisfy { abs($0 - $1) < 1e-14 }, "step \(step + 1): \(actual) vs \(expected[step])")
+    }
+    // The decay-only entry moved by about η per step (Adam's step is scale-free), towards 0.
+    #expect(parameter.value.doubles[1] > -2 + 4 * rate)
+}
+
 @Test func adamWDecaysTheParameterDirectly() {
     var p = 1.0, expected: [Double] = []
     for _ in 0..<6 {

@@ -23,7 +23,8 @@ public struct Anomaly: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Runs `body` checking the output of every primitive (and, in gradient scopes, every gradient a pullback
-/// produces) for NaN and infinity, and returns the first offender.
+/// produces) for NaN and infinity. Returns the body's result together with the first offender (nil when
+/// every value was finite), as the pair `(result, anomaly)`.
 ///
 /// Costs one pass over every tensor produced, so use it to debug, not to train. With `stopOnFirst` the
 /// program stops at the first anomaly with a message naming the op and its shapes.

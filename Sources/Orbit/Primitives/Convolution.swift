@@ -1,6 +1,7 @@
 internal import OrbitKernels
 
 /// A size, stride, padding or dilation given once for every spatial axis (`3`) or per axis (`[3, 5]`).
+/// Functions and layers take these as `some PerAxisConvertible`, so an `Int` or `[Int]` works as well.
 public struct PerAxis: ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, Sendable, Equatable {
     public let values: [Int]
     public init(integerLiteral value: Int) { values = [value] }
@@ -22,20 +23,20 @@ public struct PerAxis: ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, S
 /// convolution (content moves by +shift, as `rolled`): conv2d(x, w, inputShifts: s) equals conv2d of the
 /// rolled images, but the roll is folded into the padding the kernel does anyway, so it is free and saves
 /// no extra tensor. A flow-equivariant RNN moves each velocity's hidden state this way.
-public func conv2d(_ input: Tensor, _ weight: Tensor, stride: PerAxis = 1, padding: PerAxis = 0,
-                   dilation: PerAxis = 1, groups: Int = 1, paddingMode: PaddingMode = .zeros,
-                   inputShifts: [[Int]] = []) -> Tensor {
-    convolution(input, weight, spatialRank: 2, stride: stride, padding: padding, dilation: dilation,
-                groups: groups, paddingMode: paddingMode, inputShifts: inputShifts, "conv2d")
+public func conv2d(_ input: Tensor, _ weight: Tensor, stride: some PerAxisConvertible = 1,
+                   padding: some PerAxisConvertible = 0, dilation: some PerAxisConvertible = 1, groups: Int = 1,
+                   paddingMode: PaddingMode = .zeros, inputShifts: [[Int]] = []) -> Tensor {
+    convolution(input, weight, spatialRank: 2, stride: stride.perAxis, padding: padding.perAxis,
+                dilation: dilation.perAxis, groups: groups, paddingMode: paddingMode, inputShifts: inputShifts, "conv2d")
 }
 
 /// 3-D cross-correlation: input [N, C, D, H, W], weight [O, C/groups, kD, kH, kW] (PyTorch `conv3d`
 /// without bias). Used for the flow convolution that mixes velocities and the 3D-CNN baseline.
-public func conv3d(_ input: Tensor, _ weight: Tensor, stride: PerAxis = 1, padding: PerAxis = 0,
-                   dilation: PerAxis = 1, groups: Int = 1, paddingMode: PaddingMode = .zeros,
-                   inputShifts: [[Int]] = []) -> Tensor {
-    convolution(input, weight, spatialRank: 3, stride: stride, padding: padding, dilation: dilation,
-                groups: groups, paddingMode: paddingMode, inputShifts: inputShifts, "conv3d")
+public func conv3d(_ input: Tensor, _ weight: Tensor, stride: some PerAxisConvertible = 1,
+                   padding: some PerAxisConvertible = 0, dilation: some PerAxisConvertible = 1, groups: Int = 1,
+                   paddingMode: PaddingMode = .zeros, inputShifts: [[Int]] = []) -> Tensor {
+    convolution(input, weight, spatialRank: 3, stride: stride.perAxis, padding: padding.perAxis,
+                dilation: dilation.perAxis, groups: groups, paddingMode: paddingMode, inputShifts: inputShifts, "conv3d")
 }
 
 /// The convolution primitive for any spatial rank.

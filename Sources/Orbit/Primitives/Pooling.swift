@@ -2,8 +2,9 @@ internal import OrbitKernels
 
 /// Max pooling over kH×kW windows of [N, C, H, W] (PyTorch `max_pool2d`; stride defaults to the
 /// window). Pullback: ḡ routed to the first maximum of each window.
-public func maxPool2d(_ x: Tensor, kernelSize: PerAxis, stride: PerAxis? = nil, padding: PerAxis = 0) -> Tensor {
-    let geometry = poolingGeometry(x, kernelSize, stride, padding, "maxPool2d")
+public func maxPool2d(_ x: Tensor, kernelSize: some PerAxisConvertible, stride: (any PerAxisConvertible)? = nil,
+                      padding: some PerAxisConvertible = 0) -> Tensor {
+    let geometry = poolingGeometry(x, kernelSize.perAxis, stride?.perAxis, padding.perAxis, "maxPool2d")
     let (height, width) = geometry.outputSize
     let output = Tensor(uninitializedShape: [x.shape[0], x.shape[1], height, width], dtype: x.dtype)
     let argmax = Tensor(uninitializedShape: output.shape, dtype: .int64)
@@ -26,9 +27,9 @@ public func maxPool2d(_ x: Tensor, kernelSize: PerAxis, stride: PerAxis? = nil, 
 
 /// Average pooling over kH×kW windows of [N, C, H, W] (PyTorch `avg_pool2d`; padding counts toward
 /// the divisor unless `countPadding` is false). Pullback: ḡ spread evenly over each window.
-public func averagePool2d(_ x: Tensor, kernelSize: PerAxis, stride: PerAxis? = nil, padding: PerAxis = 0,
-                          countPadding: Bool = true) -> Tensor {
-    let geometry = poolingGeometry(x, kernelSize, stride, padding, "averagePool2d")
+public func averagePool2d(_ x: Tensor, kernelSize: some PerAxisConvertible, stride: (any PerAxisConvertible)? = nil,
+                          padding: some PerAxisConvertible = 0, countPadding: Bool = true) -> Tensor {
+    let geometry = poolingGeometry(x, kernelSize.perAxis, stride?.perAxis, padding.perAxis, "averagePool2d")
     let (height, width) = geometry.outputSize
     let output = Tensor(uninitializedShape: [x.shape[0], x.shape[1], height, width], dtype: x.dtype)
     switch x.dtype {

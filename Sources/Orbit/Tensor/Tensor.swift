@@ -109,7 +109,8 @@ extension Tensor {
         }
     }
 
-    /// The single element of a one-element tensor, as a Double.
+    /// The single element of a one-element tensor, as a `Double` whatever the dtype (float32 widens exactly;
+    /// int64 beyond 2⁵³ rounds). Stops with the shape when the tensor does not have exactly one element.
     public var item: Double {
         check(scalarCount == 1, "item", "needs a tensor with one element, got shape \(shape)")
         return doubles[0]

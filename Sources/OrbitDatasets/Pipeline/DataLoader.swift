@@ -110,14 +110,32 @@ extension DataLoader {
     }
 }
 
-/// The batches of one epoch of a `DataLoader`, as a sequence (iterate it once per epoch).
-public struct EpochBatches<Output: Sendable>: Sequence, Sendable {
-    /// The batch numbers this sequence yields.
+/// The batches of one epoch of a `DataLoader`, as a random-access collection indexed by batch number:
+/// element `i` is batch `i` of the epoch, for `i` in `indices`.
+///
+/// `for batch in batches` runs the prefetching iterator (each batch made once, `prefetchCount` ahead
+/// on a background queue); `batches.first`, `batches[i]` and other index access make the batch they
+/// return on the calling thread, each time they are called, with the same content.
+///
+/// ```swift
+/// let batches = loader.batches(epoch: 0)
+/// let sample = batches.first!          // one batch, e.g. to check shapes
+/// for batch in batches { ... }         // the whole epoch, prefetched
+/// ```
+public struct EpochBatches<Output: Sendable>: RandomAccessCollection, Sendable {
+    /// The batch numbers this collection yields.
     public let indices: Range<Int>
     let prefetchCount: Int
     let produce: @Sendable (Int) -> Output
 
-    public var underestimatedCount: Int { indices.count }
+    public var startIndex: Int { indices.lowerBound }
+    public var endIndex: Int { indices.upperBound }
+
+    /// Batch `index` of the epoch, made on the calling thread.
+    public subscript(index: Int) -> Output {
+        precondition(indices.contains(index), "EpochBatches: batch \(index) is outside \(indices)")
+        return produce(index)
+    }
 
     public func makeIterator() -> PrefetchingIterator<Output> {
         PrefetchingIterator(indices: indices, prefetchCount: prefetchCount, produce: produce)

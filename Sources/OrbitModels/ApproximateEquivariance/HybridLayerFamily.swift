@@ -53,7 +53,7 @@ struct HybridStack {
         case .rotation(let group):
             let types = VelocityFieldTypes(group: group, frames: frames, hidden: hidden).stack(layers: layers)[index]
             return SteerableConvolution(inputType: types.input, outputType: types.output, kernelSize: kernelSize,
-                                        padding: PerAxis(integerLiteral: kernelSize / 2), paddingMode: paddingMode, dtype: dtype, using: &generator)
+                                        padding: kernelSize / 2, paddingMode: paddingMode, dtype: dtype, using: &generator)
         case .translation:
             return plainConvolution(input, output, using: &generator)
         case .scaling(let basis):
@@ -96,7 +96,7 @@ struct HybridStack {
     }
 
     private func plainConvolution(_ input: Int, _ output: Int, using generator: inout RandomGenerator) -> Convolution2D {
-        Convolution2D(inputChannels: input, outputChannels: output, kernelSize: PerAxis(integerLiteral: plainKernelSize),
-                      padding: PerAxis(integerLiteral: plainKernelSize / 2), paddingMode: paddingMode, dtype: dtype, using: &generator)
+        Convolution2D(inputChannels: input, outputChannels: output, kernelSize: plainKernelSize,
+                      padding: plainKernelSize / 2, paddingMode: paddingMode, dtype: dtype, using: &generator)
     }
 }

@@ -30,7 +30,7 @@ public final class LocallyConnectedVelocityNet: Layer {
                                              paddingMode: PaddingMode, dtype: DType,
                                              using generator: inout RandomGenerator) -> RelaxedTranslationConvolution {
         let layer = RelaxedTranslationConvolution(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
-                                                  bankCount: rank, height: height, width: width, padding: PerAxis(integerLiteral: kernelSize / 2),
+                                                  bankCount: rank, height: height, width: width, padding: kernelSize / 2,
                                                   paddingMode: paddingMode, dtype: dtype, using: &generator)
         layer.combinationWeights.value = Tensor.randomUniform(layer.combinationWeights.shape, lowerBound: 0, upperBound: 2 / Double(rank),
                                                               dtype: dtype, using: &generator)

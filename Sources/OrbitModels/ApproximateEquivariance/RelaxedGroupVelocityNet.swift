@@ -23,7 +23,7 @@ public final class RelaxedGroupVelocityNet: EquivariantLayer {
         (inputType, outputType) = (lift.inputType, projection.outputType)
         layers = stackWidths(input: inputFrames, hidden: hidden, output: 1, layers: layerCount).map {
             RelaxedGroupConvolution(group: group, inputFields: $0.input, outputFields: $0.output, kernelSize: kernelSize, bankCount: bankCount,
-                                    indexing: indexing, padding: PerAxis(integerLiteral: kernelSize / 2), paddingMode: paddingMode,
+                                    indexing: indexing, padding: kernelSize / 2, paddingMode: paddingMode,
                                     dtype: dtype, using: &generator)
         }
     }

@@ -17,7 +17,7 @@ public final class RelaxedTranslationVelocityNet: Layer {
         self.inputFrames = inputFrames
         layers = stackWidths(input: 2 * inputFrames, hidden: hidden, output: 2, layers: layerCount).map {
             RelaxedTranslationConvolution(inputChannels: $0.input, outputChannels: $0.output, kernelSize: kernelSize, bankCount: bankCount,
-                                          height: height, width: width, indexing: indexing, padding: PerAxis(integerLiteral: kernelSize / 2),
+                                          height: height, width: width, indexing: indexing, padding: kernelSize / 2,
                                           paddingMode: paddingMode, dtype: dtype, using: &generator)
         }
     }

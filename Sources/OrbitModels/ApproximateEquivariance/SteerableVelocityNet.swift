@@ -27,7 +27,7 @@ public final class SteerableVelocityNet: EquivariantLayer {
         checkDepth(layers: layerCount, hidden: hidden, frames: inputFrames, "SteerableVelocityNet")
         let types = VelocityFieldTypes(group: group, frames: inputFrames, hidden: hidden)
         (inputType, outputType) = (types.velocities, types.velocity)
-        let padding = PerAxis(integerLiteral: kernelSize / 2)
+        let padding = kernelSize / 2
         layers = types.stack(layers: layerCount).map { pair -> any Layer in
             switch relaxation {
             case .none:

@@ -14,8 +14,8 @@ public final class VelocityConvNet: Layer {
         checkDepth(layers: layerCount, hidden: hidden, frames: inputFrames, "VelocityConvNet")
         self.inputFrames = inputFrames
         layers = stackWidths(input: 2 * inputFrames, hidden: hidden, output: 2, layers: layerCount).map {
-            Convolution2D(inputChannels: $0.input, outputChannels: $0.output, kernelSize: PerAxis(integerLiteral: kernelSize),
-                          padding: PerAxis(integerLiteral: kernelSize / 2), paddingMode: paddingMode, dtype: dtype, using: &generator)
+            Convolution2D(inputChannels: $0.input, outputChannels: $0.output, kernelSize: kernelSize,
+                          padding: kernelSize / 2, paddingMode: paddingMode, dtype: dtype, using: &generator)
         }
     }
 

@@ -80,7 +80,7 @@ public func frameEncoder(inputChannels: Int, channels: [Int], kernelSizes: [Int]
     var layers: [any Layer] = []
     for (index, (output, kernel)) in zip(channels, kernelSizes).enumerated() {
         layers.append(Convolution2D(inputChannels: index == 0 ? inputChannels : channels[index - 1], outputChannels: output,
-                                    kernelSize: PerAxis(integerLiteral: kernel), padding: PerAxis(integerLiteral: kernel / 2),
+                                    kernelSize: kernel, padding: kernel / 2,
                                     bias: false, dtype: dtype, using: &generator))
         layers.append(BatchNormalization(channels: output, dtype: dtype))
         layers.append(ReLU())

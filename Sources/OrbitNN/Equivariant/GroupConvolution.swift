@@ -20,16 +20,18 @@ public final class LiftingConvolution<G: FiniteGroup & PlanarGroup>: Equivariant
     public let paddingMode: PaddingMode
     let filterBank: GroupFilterBank<G>
 
-    public init(group: G, inputChannels: Int, outputFields: Int, kernelSize: Int, stride: PerAxis = 1, padding: PerAxis = 0,
-                dilation: PerAxis = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros, dtype: DType = .float32,
-                using generator: inout RandomGenerator) {
+    public init(group: G, inputChannels: Int, outputFields: Int, kernelSize: some PerAxisConvertible,
+                stride: some PerAxisConvertible = 1, padding: some PerAxisConvertible = 0,
+                dilation: some PerAxisConvertible = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
+                dtype: DType = .float32, using generator: inout RandomGenerator) {
+        let kernelSize = kernelSize.squareKernelSide("LiftingConvolution")
         inputType = FieldType(group: group, group.trivialRepresentation, count: inputChannels)
         outputType = FieldType(group: group, group.regularRepresentation, count: outputFields)
         let shape = [outputFields, inputChannels, kernelSize, kernelSize]
         weight = Parameter(Initializer.pytorchDefault.makeTensor(shape, dtype: dtype, using: &generator))
         self.bias = bias ? Parameter(Initializer.pytorchDefault.makeTensor([outputFields], fanIn: inputChannels * kernelSize * kernelSize,
                                                                            dtype: dtype, using: &generator)) : nil
-        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride, padding, dilation, paddingMode)
+        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, paddingMode)
         filterBank = GroupFilterBank(group: group, weightShape: shape, permutesInputGroupAxis: false)
     }
 
@@ -62,16 +64,18 @@ public final class GroupConvolution<G: FiniteGroup & PlanarGroup>: EquivariantLa
     public let paddingMode: PaddingMode
     let filterBank: GroupFilterBank<G>
 
-    public init(group: G, inputFields: Int, outputFields: Int, kernelSize: Int, stride: PerAxis = 1, padding: PerAxis = 0,
-                dilation: PerAxis = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros, dtype: DType = .float32,
-                using generator: inout RandomGenerator) {
+    public init(group: G, inputFields: Int, outputFields: Int, kernelSize: some PerAxisConvertible,
+                stride: some PerAxisConvertible = 1, padding: some PerAxisConvertible = 0,
+                dilation: some PerAxisConvertible = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
+                dtype: DType = .float32, using generator: inout RandomGenerator) {
+        let kernelSize = kernelSize.squareKernelSide("GroupConvolution")
         inputType = FieldType(group: group, group.regularRepresentation, count: inputFields)
         outputType = FieldType(group: group, group.regularRepresentation, count: outputFields)
         let shape = [outputFields, inputFields, group.order, kernelSize, kernelSize]
         let fanIn = inputFields * group.order * kernelSize * kernelSize
         weight = Parameter(Initializer.pytorchDefault.makeTensor(shape, fanIn: fanIn, dtype: dtype, using: &generator))
         self.bias = bias ? Parameter(Initializer.pytorchDefault.makeTensor([outputFields], fanIn: fanIn, dtype: dtype, using: &generator)) : nil
-        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride, padding, dilation, paddingMode)
+        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, paddingMode)
         filterBank = GroupFilterBank(group: group, weightShape: shape, permutesInputGroupAxis: true)
     }
 

@@ -61,7 +61,7 @@ func expandScaleFilter(_ weight: Tensor, basis: HermiteGaussianBasis) -> Tensor 
 func scaleConvolve(_ input: Tensor, filter: Tensor, bias: Tensor?, outputChannels: Int, inputChannels: Int, scaleSize: Int,
                    basis: HermiteGaussianBasis, isLifting: Bool, paddingMode: PaddingMode, _ operation: String) -> Tensor {
     let scaleCount = basis.scales.count
-    let padding = PerAxis(integerLiteral: basis.kernelSize / 2)
+    let padding = basis.kernelSize / 2
     let output: Tensor
     if isLifting {
         requireArgument(input.rank == 4 && input.shape[1] == inputChannels, operation,

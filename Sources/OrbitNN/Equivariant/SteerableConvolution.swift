@@ -25,11 +25,13 @@ public final class SteerableConvolution<G: PlanarGroup>: EquivariantLayer, Expor
     /// [outputChannels, trivial components]: where each bias value goes.
     let biasExpansion: Tensor?
 
-    public init(inputType: FieldType<G>, outputType: FieldType<G>, kernelSize: Int, stride: PerAxis = 1, padding: PerAxis = 0,
-                dilation: PerAxis = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros, basisSettings: SteerableBasisSettings? = nil,
-                dtype: DType = .float32, using generator: inout RandomGenerator) {
+    public init(inputType: FieldType<G>, outputType: FieldType<G>, kernelSize: some PerAxisConvertible,
+                stride: some PerAxisConvertible = 1, padding: some PerAxisConvertible = 0,
+                dilation: some PerAxisConvertible = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
+                basisSettings: SteerableBasisSettings? = nil, dtype: DType = .float32, using generator: inout RandomGenerator) {
+        let kernelSize = kernelSize.squareKernelSide("SteerableConvolution")
         (self.inputType, self.outputType) = (inputType, outputType)
-        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride, padding, dilation, paddingMode)
+        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, paddingMode)
         expansion = SteerableFilterExpansion(inputType: inputType, outputType: outputType, kernelSize: kernelSize, settings: basisSettings)
         // fanIn of an output field: the coefficients that feed it, summed over the blocks of its row.
         var fanIn: [[Int]: Int] = [:]

@@ -12,15 +12,17 @@ public final class Convolution2D: Layer {
     public let groups: Int
     public let paddingMode: PaddingMode
 
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: PerAxis, stride: PerAxis = 1, padding: PerAxis = 0,
-                dilation: PerAxis = 1, groups: Int = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
+    public init(inputChannels: Int, outputChannels: Int, kernelSize: some PerAxisConvertible,
+                stride: some PerAxisConvertible = 1, padding: some PerAxisConvertible = 0,
+                dilation: some PerAxisConvertible = 1, groups: Int = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
                 weightInitializer: Initializer = .pytorchDefault, dtype: DType = .float32,
                 using generator: inout RandomGenerator) {
-        let kernel = kernelSize.values.count == 1 ? [kernelSize.values[0], kernelSize.values[0]] : kernelSize.values
+        let sizes = kernelSize.perAxis.values
+        let kernel = sizes.count == 1 ? [sizes[0], sizes[0]] : sizes
         (weight, self.bias) = makeConvolutionParameters(inputChannels: inputChannels, outputChannels: outputChannels,
                                                          kernel: kernel, groups: groups, bias: bias,
                                                          initializer: weightInitializer, dtype: dtype, using: &generator)
-        (self.stride, self.padding, self.dilation, self.groups, self.paddingMode) = (stride, padding, dilation, groups, paddingMode)
+        (self.stride, self.padding, self.dilation, self.groups, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, groups, paddingMode)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -40,15 +42,17 @@ public final class Convolution3D: Layer {
     public let groups: Int
     public let paddingMode: PaddingMode
 
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: PerAxis, stride: PerAxis = 1, padding: PerAxis = 0,
-                dilation: PerAxis = 1, groups: Int = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
+    public init(inputChannels: Int, outputChannels: Int, kernelSize: some PerAxisConvertible,
+                stride: some PerAxisConvertible = 1, padding: some PerAxisConvertible = 0,
+                dilation: some PerAxisConvertible = 1, groups: Int = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
                 weightInitializer: Initializer = .pytorchDefault, dtype: DType = .float32,
                 using generator: inout RandomGenerator) {
-        let kernel = kernelSize.values.count == 1 ? Array(repeating: kernelSize.values[0], count: 3) : kernelSize.values
+        let sizes = kernelSize.perAxis.values
+        let kernel = sizes.count == 1 ? Array(repeating: sizes[0], count: 3) : sizes
         (weight, self.bias) = makeConvolutionParameters(inputChannels: inputChannels, outputChannels: outputChannels,
                                                          kernel: kernel, groups: groups, bias: bias,
                                                          initializer: weightInitializer, dtype: dtype, using: &generator)
-        (self.stride, self.padding, self.dilation, self.groups, self.paddingMode) = (stride, padding, dilation, groups, paddingMode)
+        (self.stride, self.padding, self.dilation, self.groups, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, groups, paddingMode)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {

@@ -3,8 +3,8 @@ import Orbit
 /// Max pooling over windows of [N, C, H, W] (PyTorch `nn.MaxPool2d`; stride defaults to the window).
 public final class MaxPool2D: Layer {
     public let kernelSize: PerAxis, stride: PerAxis?, padding: PerAxis
-    public init(kernelSize: PerAxis, stride: PerAxis? = nil, padding: PerAxis = 0) {
-        (self.kernelSize, self.stride, self.padding) = (kernelSize, stride, padding)
+    public init(kernelSize: some PerAxisConvertible, stride: (any PerAxisConvertible)? = nil, padding: some PerAxisConvertible = 0) {
+        (self.kernelSize, self.stride, self.padding) = (kernelSize.perAxis, stride?.perAxis, padding.perAxis)
     }
     public func callAsFunction(_ input: Tensor) -> Tensor {
         maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding)
@@ -15,8 +15,9 @@ public final class MaxPool2D: Layer {
 public final class AveragePool2D: Layer {
     public let kernelSize: PerAxis, stride: PerAxis?, padding: PerAxis
     public let countPadding: Bool
-    public init(kernelSize: PerAxis, stride: PerAxis? = nil, padding: PerAxis = 0, countPadding: Bool = true) {
-        (self.kernelSize, self.stride, self.padding, self.countPadding) = (kernelSize, stride, padding, countPadding)
+    public init(kernelSize: some PerAxisConvertible, stride: (any PerAxisConvertible)? = nil, padding: some PerAxisConvertible = 0,
+                countPadding: Bool = true) {
+        (self.kernelSize, self.stride, self.padding, self.countPadding) = (kernelSize.perAxis, stride?.perAxis, padding.perAxis, countPadding)
     }
     public func callAsFunction(_ input: Tensor) -> Tensor {
         averagePool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, countPadding: countPadding)

@@ -17,10 +17,10 @@ public final class ConvolutionalRNNCell: RecurrentCell {
                 bias: Bool = false, activation: Activation = .tanh, dtype: DType = .float32,
                 using generator: inout RandomGenerator) {
         requireArgument(kernelSize % 2 == 1, "ConvolutionalRNNCell", "kernel size must be odd for 'same' padding, got \(kernelSize)")
-        let padding = PerAxis(integerLiteral: kernelSize / 2)
-        inputConvolution = Convolution2D(inputChannels: inputChannels, outputChannels: hiddenChannels, kernelSize: PerAxis(integerLiteral: kernelSize),
+        let padding = kernelSize / 2
+        inputConvolution = Convolution2D(inputChannels: inputChannels, outputChannels: hiddenChannels, kernelSize: kernelSize,
                                          padding: padding, bias: bias, paddingMode: paddingMode, dtype: dtype, using: &generator)
-        hiddenConvolution = Convolution2D(inputChannels: hiddenChannels, outputChannels: hiddenChannels, kernelSize: PerAxis(integerLiteral: kernelSize),
+        hiddenConvolution = Convolution2D(inputChannels: hiddenChannels, outputChannels: hiddenChannels, kernelSize: kernelSize,
                                           padding: padding, bias: false, paddingMode: paddingMode, dtype: dtype, using: &generator)
         self.activation = activation
     }

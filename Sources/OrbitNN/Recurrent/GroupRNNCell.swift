@@ -29,7 +29,7 @@ public final class GroupRNNCell<G: FiniteGroup & PlanarGroup>: RecurrentCell {
         requireArgument(kernelSize % 2 == 1 && inputChannels >= 1 && hiddenFields >= 1, "GroupRNNCell",
                         "needs an odd kernel size and at least one input channel and hidden field, got kernel size \(kernelSize), "
                             + "\(inputChannels) input channels, \(hiddenFields) hidden fields")
-        let padding = PerAxis(integerLiteral: kernelSize / 2)
+        let padding = kernelSize / 2
         inputConvolution = LiftingConvolution(group: group, inputChannels: inputChannels, outputFields: hiddenFields,
                                               kernelSize: kernelSize, padding: padding, bias: false, paddingMode: paddingMode,
                                               dtype: dtype, using: &generator)

@@ -100,3 +100,23 @@ func liftingAndGroupConvolutionsAreExactlyEquivariantForC4AndD4(_ paddingMode: P
     #expect(lifting.namedParameters.map(\.name) == ["weight", "bias"])
     #expect(convolution.weight.shape == [2, 3, 8, 3, 3])
 }
+
+@Test(arguments: [(4, 2), (2, 1)])
+func groupConvolutionFloat32GradientsAgreeWithFloat64(_ groupOrder: Int, _ outputFields: Int) {
+    // Lifting then group convolution. C4 with 2 output fields (8 channels) runs the GEMM kernels; C2 with
+    // 1 field (2 channels) the direct single-precision ones. Bound and its reason: `float32GradientTolerance`.
+    func model(_ dtype: DType) -> Sequential {
+        var generator = RandomGenerator(seed: 21)
+        let group = CyclicGroup(order: groupOrder)
+        return Sequential(
+            LiftingConvolution(group: group, inputChannels: 2, outputFields: 3, kernelSize: 3, padding: 1, dtype: dtype, using: &generator),
+            Tanh(),
+            GroupConvolution(group: group, inputFields: 3, outputFields: outputFields, kernelSize: 3, padding: 1, dtype: dtype,
+                             using: &generator))
+    }
+    let errors = float32GradientErrors(model(.float64), model(.float32), input: randomTensor([2, 2, 8, 8], seed: 22), seed: 23)
+    #expect(errors.map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias", "input"])
+    for (name, error) in errors {
+        #expect(error < float32GradientTolerance, "C\(groupOrder), \(outputFields) output fields, \(name): relative error \(error)")
+    }
+}

@@ -39,9 +39,11 @@ public final class RelaxedLiftingConvolution<G: FiniteGroup & PlanarGroup>: Equi
     public let paddingMode: PaddingMode
     let filterBank: GroupFilterBank<G>
 
-    public init(group: G, inputChannels: Int, outputFields: Int, kernelSize: Int, bankCount: Int, stride: PerAxis = 1,
-                padding: PerAxis = 0, dilation: PerAxis = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
+    public init(group: G, inputChannels: Int, outputFields: Int, kernelSize: some PerAxisConvertible, bankCount: Int,
+                stride: some PerAxisConvertible = 1, padding: some PerAxisConvertible = 0,
+                dilation: some PerAxisConvertible = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
                 dtype: DType = .float32, using generator: inout RandomGenerator) {
+        let kernelSize = kernelSize.squareKernelSide("RelaxedLiftingConvolution")
         requireArgument(bankCount >= 1 && inputChannels >= 1 && outputFields >= 1 && kernelSize >= 1, "RelaxedLiftingConvolution",
                         "needs bankCount (\(bankCount)), inputChannels (\(inputChannels)), outputFields (\(outputFields)) and kernelSize (\(kernelSize)) >= 1")
         inputType = FieldType(group: group, group.trivialRepresentation, count: inputChannels)
@@ -51,7 +53,7 @@ public final class RelaxedLiftingConvolution<G: FiniteGroup & PlanarGroup>: Equi
                                                                  fanIn: fanIn, dtype: dtype, using: &generator))
         combinationWeights = Parameter(Tensor.full([bankCount, group.order], value: 1 / Double(bankCount), dtype: dtype))
         self.bias = bias ? Parameter(Initializer.pytorchDefault.makeTensor([outputFields], fanIn: fanIn, dtype: dtype, using: &generator)) : nil
-        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride, padding, dilation, paddingMode)
+        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, paddingMode)
         filterBank = GroupFilterBank(group: group, weightShape: [bankCount * outputFields, inputChannels, kernelSize, kernelSize],
                                      permutesInputGroupAxis: false)
     }
@@ -100,9 +102,11 @@ public final class RelaxedGroupConvolution<G: FiniteGroup & PlanarGroup>: Equiva
     public let paddingMode: PaddingMode
     let filterBank: GroupFilterBank<G>
 
-    public init(group: G, inputFields: Int, outputFields: Int, kernelSize: Int, bankCount: Int,
-                indexing: RelaxedWeightIndexing = .inputElement, stride: PerAxis = 1, padding: PerAxis = 0, dilation: PerAxis = 1,
-                bias: Bool = true, paddingMode: PaddingMode = .zeros, dtype: DType = .float32, using generator: inout RandomGenerator) {
+    public init(group: G, inputFields: Int, outputFields: Int, kernelSize: some PerAxisConvertible, bankCount: Int,
+                indexing: RelaxedWeightIndexing = .inputElement, stride: some PerAxisConvertible = 1,
+                padding: some PerAxisConvertible = 0, dilation: some PerAxisConvertible = 1, bias: Bool = true,
+                paddingMode: PaddingMode = .zeros, dtype: DType = .float32, using generator: inout RandomGenerator) {
+        let kernelSize = kernelSize.squareKernelSide("RelaxedGroupConvolution")
         requireArgument(bankCount >= 1 && inputFields >= 1 && outputFields >= 1 && kernelSize >= 1, "RelaxedGroupConvolution",
                         "needs bankCount (\(bankCount)), inputFields (\(inputFields)), outputFields (\(outputFields)) and kernelSize (\(kernelSize)) >= 1")
         inputType = FieldType(group: group, group.regularRepresentation, count: inputFields)
@@ -113,7 +117,7 @@ public final class RelaxedGroupConvolution<G: FiniteGroup & PlanarGroup>: Equiva
         combinationWeights = Parameter(Tensor.full([bankCount, group.order], value: 1 / Double(bankCount), dtype: dtype))
         self.bias = bias ? Parameter(Initializer.pytorchDefault.makeTensor([outputFields], fanIn: fanIn, dtype: dtype, using: &generator)) : nil
         self.indexing = indexing
-        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride, padding, dilation, paddingMode)
+        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, paddingMode)
         filterBank = GroupFilterBank(group: group, weightShape: [bankCount * outputFields, inputFields, group.order, kernelSize, kernelSize],
                                      permutesInputGroupAxis: true)
     }

@@ -33,11 +33,14 @@ public final class RelaxedSteerableConvolution<G: PlanarGroup>: EquivariantLayer
     public let paddingMode: PaddingMode
     let biasExpansion: Tensor?
 
-    public init(inputType: FieldType<G>, outputType: FieldType<G>, kernelSize: Int, initialization: RelaxedSteerableInitialization = .equivariant,
-                stride: PerAxis = 1, padding: PerAxis = 0, dilation: PerAxis = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
-                basisSettings: SteerableBasisSettings? = nil, dtype: DType = .float32, using generator: inout RandomGenerator) {
+    public init(inputType: FieldType<G>, outputType: FieldType<G>, kernelSize: some PerAxisConvertible,
+                initialization: RelaxedSteerableInitialization = .equivariant, stride: some PerAxisConvertible = 1,
+                padding: some PerAxisConvertible = 0, dilation: some PerAxisConvertible = 1, bias: Bool = true,
+                paddingMode: PaddingMode = .zeros, basisSettings: SteerableBasisSettings? = nil, dtype: DType = .float32,
+                using generator: inout RandomGenerator) {
+        let kernelSize = kernelSize.squareKernelSide("RelaxedSteerableConvolution")
         (self.inputType, self.outputType) = (inputType, outputType)
-        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride, padding, dilation, paddingMode)
+        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, paddingMode)
         expansion = SteerableFilterExpansion(inputType: inputType, outputType: outputType, kernelSize: kernelSize, settings: basisSettings)
         let shape = [expansion.coefficientCount, kernelSize, kernelSize]
         switch initialization {

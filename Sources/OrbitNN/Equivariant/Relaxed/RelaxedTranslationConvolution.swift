@@ -25,9 +25,11 @@ public final class RelaxedTranslationConvolution: Layer {
     public let stride: PerAxis, padding: PerAxis, dilation: PerAxis
     public let paddingMode: PaddingMode
 
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, bankCount: Int, height: Int, width: Int,
-                indexing: RelaxedWeightIndexing = .outputElement, stride: PerAxis = 1, padding: PerAxis = 0, dilation: PerAxis = 1,
-                bias: Bool = true, paddingMode: PaddingMode = .zeros, dtype: DType = .float32, using generator: inout RandomGenerator) {
+    public init(inputChannels: Int, outputChannels: Int, kernelSize: some PerAxisConvertible, bankCount: Int, height: Int,
+                width: Int, indexing: RelaxedWeightIndexing = .outputElement, stride: some PerAxisConvertible = 1,
+                padding: some PerAxisConvertible = 0, dilation: some PerAxisConvertible = 1, bias: Bool = true,
+                paddingMode: PaddingMode = .zeros, dtype: DType = .float32, using generator: inout RandomGenerator) {
+        let kernelSize = kernelSize.squareKernelSide("RelaxedTranslationConvolution")
         requireArgument(bankCount >= 1 && inputChannels >= 1 && outputChannels >= 1 && kernelSize >= 1 && height >= 1 && width >= 1,
                         "RelaxedTranslationConvolution",
                         "needs bankCount (\(bankCount)), channels (\(inputChannels) -> \(outputChannels)), kernelSize (\(kernelSize)) and size \(height)×\(width) >= 1")
@@ -38,7 +40,7 @@ public final class RelaxedTranslationConvolution: Layer {
         self.bias = bias ? Parameter(Initializer.pytorchDefault.makeTensor(biasShape, fanIn: fanIn, dtype: dtype, using: &generator)) : nil
         combinationWeights = Parameter(Tensor.full([height, width, bankCount], value: 1 / Double(bankCount), dtype: dtype))
         self.indexing = indexing
-        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride, padding, dilation, paddingMode)
+        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, paddingMode)
     }
 
     /// L, the number of convolutions mixed.

@@ -42,14 +42,16 @@ public final class RelaxedTranslationSteerableConvolution<G: PlanarGroup>: Equiv
     public let paddingMode: PaddingMode
     let biasExpansion: Tensor?
 
-    public init(inputType: FieldType<G>, outputType: FieldType<G>, kernelSize: Int, bankCount: Int, height: Int, width: Int,
-                relaxesRotation: Bool = false, stride: PerAxis = 1, padding: PerAxis = 0, dilation: PerAxis = 1, bias: Bool = true,
+    public init(inputType: FieldType<G>, outputType: FieldType<G>, kernelSize: some PerAxisConvertible, bankCount: Int,
+                height: Int, width: Int, relaxesRotation: Bool = false, stride: some PerAxisConvertible = 1,
+                padding: some PerAxisConvertible = 0, dilation: some PerAxisConvertible = 1, bias: Bool = true,
                 paddingMode: PaddingMode = .zeros, basisSettings: SteerableBasisSettings? = nil, dtype: DType = .float32,
                 using generator: inout RandomGenerator) {
+        let kernelSize = kernelSize.squareKernelSide("RelaxedTranslationSteerableConvolution")
         requireArgument(bankCount >= 1 && kernelSize >= 1 && height >= 1 && width >= 1, "RelaxedTranslationSteerableConvolution",
                         "needs bankCount (\(bankCount)), kernelSize (\(kernelSize)) and size \(height)×\(width) >= 1")
         (self.inputType, self.outputType, self.relaxesRotation) = (inputType, outputType, relaxesRotation)
-        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride, padding, dilation, paddingMode)
+        (self.stride, self.padding, self.dilation, self.paddingMode) = (stride.perAxis, padding.perAxis, dilation.perAxis, paddingMode)
         expansion = SteerableFilterExpansion(inputType: inputType, outputType: outputType, kernelSize: kernelSize, settings: basisSettings)
         let banks = (0..<bankCount).map { _ in
             SteerableConvolution(inputType: inputType, outputType: outputType, kernelSize: kernelSize, bias: false,

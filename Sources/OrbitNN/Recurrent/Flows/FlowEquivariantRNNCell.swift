@@ -82,7 +82,7 @@ public final class FlowEquivariantRNNCell: RecurrentCell {
     /// One step; the output is the new state.
     public func callAsFunction(_ input: Tensor, state: Tensor) -> (output: Tensor, state: Tensor) {
         let (batch, velocities, channels) = (input.shape[0], flows.count, hiddenChannels)
-        let padding = PerAxis(integerLiteral: kernelSize / 2)
+        let padding = kernelSize / 2
         let drive = inputEncoder.map { $0(input) }                                                  // [N, C, H, W]
             ?? conv2d(input, inputWeight!.value, padding: padding, paddingMode: .circular)
         requireArgument(state.rank == 5 && state.shape[0] == batch && state.shape[1] == velocities && state.shape[2] == channels

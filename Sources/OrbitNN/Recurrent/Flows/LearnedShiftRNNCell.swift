@@ -83,7 +83,7 @@ public final class LearnedShiftRNNCell: LiftedRecurrentCell {
     /// One step; the output is the new state.
     public func callAsFunction(_ input: Tensor, state: Tensor) -> (output: Tensor, state: Tensor) {
         let (batch, velocities, channels, size) = (input.shape.first ?? 0, flows.count, hiddenChannels, shiftKernelSize)
-        let padding = PerAxis(integerLiteral: kernelSize / 2)
+        let padding = kernelSize / 2
         let drive = inputEncoder.map { $0(input) }                                                  // [N, C, H, W]
             ?? conv2d(input, inputWeight!.value, padding: padding, paddingMode: .circular)
         requireArgument(state.rank == 5 && state.shape == [batch, velocities, channels] + Array(drive.shape[2...])
@@ -92,7 +92,7 @@ public final class LearnedShiftRNNCell: LiftedRecurrentCell {
         let spatial = Array(state.shape[3...])
         // K [|V|, 1, s, s] -> [|V|·C, 1, s, s]: velocity ν's kernel for each of its C channels.
         let kernels = shiftKernels.value.expanded(to: [velocities, channels, size, size]).reshaped([velocities * channels, 1, size, size])
-        let moved = conv2d(state.reshaped([batch, velocities * channels] + spatial), kernels, padding: PerAxis(integerLiteral: size / 2),
+        let moved = conv2d(state.reshaped([batch, velocities * channels] + spatial), kernels, padding: size / 2,
                            groups: velocities * channels, paddingMode: .circular)                  // [N, |V|·C, H, W]
         let recurrent = conv2d(moved.reshaped([batch * velocities, channels] + spatial), hiddenWeight.value,
                                padding: padding, paddingMode: .circular)                           // [N·|V|, C, H, W]

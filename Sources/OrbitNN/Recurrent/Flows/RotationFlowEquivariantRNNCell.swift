@@ -36,7 +36,7 @@ public final class RotationFlowEquivariantRNNCell: LiftedRecurrentCell {
                         "needs an odd kernel size and at least one input channel and hidden field, got kernel size \(kernelSize), "
                             + "\(inputChannels) input channels, \(hiddenFields) hidden fields")
         let group = CyclicGroup(order: flows.groupOrder)
-        let padding = PerAxis(integerLiteral: kernelSize / 2)
+        let padding = kernelSize / 2
         inputConvolution = LiftingConvolution(group: group, inputChannels: inputChannels, outputFields: hiddenFields,
                                               kernelSize: kernelSize, padding: padding, bias: false, paddingMode: paddingMode,
                                               dtype: dtype, using: &generator)
