@@ -1,4 +1,5 @@
 import Orbit
+import OrbitModels
 import OrbitNN
 import Testing
 import _OrbitTestSupport
