@@ -1,6 +1,5 @@
 import Foundation
 import Orbit
-import OrbitModels
 import OrbitNN
 
 // Prints the table in Docs/Equivariance.md: the measured equivariance error ‖f(g·x) - g·f(x)‖ / ‖f(x)‖
