@@ -65,8 +65,7 @@ let package = Package(
         .testTarget(name: "OrbitTrainingTests", dependencies: ["OrbitTraining", "Orbit", "OrbitNN", "OrbitOptimizers"]),
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit", "OrbitTraining"]),
         .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit", "OrbitTraining"]),
-        .testTarget(name: "ApproximateEquivarianceExperimentsTests",
-                    dependencies: ["ApproximateEquivarianceExperiments", "Orbit", "OrbitNN", "OrbitModels", "OrbitDatasets"]),
+        .testTarget(name: "OrbitModelsTests", dependencies: ["OrbitModels", "Orbit", "OrbitNN", "OrbitDatasets"]),
 
         // MARK: Executables
         .executableTarget(

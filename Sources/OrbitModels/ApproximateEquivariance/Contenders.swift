@@ -16,7 +16,7 @@ public struct Contender {
 }
 
 /// Sizes shared by the models of a run.
-public struct ModelSettings {
+public struct ModelSettings: Sendable {
     public var hidden: Int
     public var layers: Int
     public var bankCount: Int

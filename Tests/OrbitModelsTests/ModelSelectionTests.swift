@@ -1,11 +1,10 @@
 import Orbit
 import OrbitDatasets
-import OrbitModels
 import OrbitNN
 import Testing
-@testable import ApproximateEquivarianceExperiments
+@testable import OrbitModels
 
-// `--models` of the Table 1 runner (Wang, Walters and Yu, ICML 2022, Table 1; ExperimentContenders.swift):
+// `--models` of the Table 1 runner (Wang, Walters and Yu, ICML 2022, Table 1; OrbitModels/ApproximateEquivariance/TableModels.swift):
 // the names it accepts per symmetry, the error for the others, every available model built at a tiny size
 // with its penalty, and weights that do not depend on which other models are selected.
 
