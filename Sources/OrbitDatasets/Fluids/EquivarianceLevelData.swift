@@ -1,6 +1,7 @@
 import Orbit
 
-/// The data sets of growing C4 equivariance error (Wang, Walters and Yu 2022, section 5.2; REFERENCE.md 5.8).
+/// The data sets of growing C4 equivariance error (Wang, Walters and Yu 2022, section 5.2;
+/// Docs/References.md §A6).
 ///
 /// Simulation i (i = 0..<50) is the bottom plume (inflow (32, 5), radius 5, velocity step 0.5) with upward
 /// buoyancy `0.005 (i + 1)`, run for 61 steps, frames 10..<60 kept (50 frames). Data set ("level") l

@@ -2,7 +2,7 @@ import Orbit
 
 /// Bouncing MNIST: digits in white boxes moving on a bordered canvas without wrap-around, colliding
 /// elastically with each other and with the border (Keller 2025, FERNN, the V-mixing experiment;
-/// REFERENCE.md 9). Each example is a `FrameSequence` `[T, 1, H, W]`, 28 x 48 by default.
+/// Docs/References.md §F9). Each example is a `FrameSequence` `[T, 1, H, W]`, 28 x 48 by default.
 ///
 /// Drawing: a 1-pixel grey (0.5) border around the canvas; each digit cropped to its ink (the bounding
 /// box of its non-zero pixels) and framed by a 1-pixel white (1.0) outline just outside the ink. The

@@ -2,7 +2,7 @@ import Foundation
 import Orbit
 
 /// Rotating MNIST: digits turning about the image centre at constant angular velocities (Keller 2025,
-/// FERNN; REFERENCE.md 2.2). Each example is a `FrameSequence` `[T, 1, S, S]`.
+/// FERNN; Docs/References.md §F6). Each example is a `FrameSequence` `[T, 1, S, S]`.
 ///
 /// Every digit is centred on the canvas (with two digits they overlap), draws an angular velocity ω
 /// uniformly from `angularVelocities` (degrees per frame) and a start angle θ0 uniform in [0°, 360°), and

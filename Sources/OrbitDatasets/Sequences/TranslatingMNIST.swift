@@ -1,7 +1,7 @@
 import Orbit
 
 /// Translating ("Flowing") MNIST on a torus: digits moving at integer velocities, wrapping around the
-/// edges (Keller 2025, FERNN; REFERENCE.md 2.1). Each example is a `FrameSequence` `[T, 1, S, S]`.
+/// edges (Keller 2025, FERNN; Docs/References.md §F5). Each example is a `FrameSequence` `[T, 1, S, S]`.
 ///
 /// Each digit is zero-padded to the S x S canvas (centred; an odd remainder goes to the bottom and right)
 /// and frame t is `clamp(sum over digits of roll(digit, offset_t), 0, 1)`, where `roll` is
@@ -88,7 +88,7 @@ public struct TranslatingMNIST: RandomAccessCollection, EpochSampledDataset, Sen
     }
 
     /// The fixed-velocity sets of the velocity-generalisation grid: every digit of every sequence moves
-    /// at `velocity` (REFERENCE.md 2.1, `FixedVelocityMovingMNIST`).
+    /// at `velocity` (Docs/References.md §F5, `FixedVelocityMovingMNIST`).
     public static func fixedVelocity(_ velocity: PixelVector, digits: DigitPool, count: Int, seed: UInt64,
                                      frameCount: Int = 20, imageSize: Int = 28, digitCount: Int = 2) -> TranslatingMNIST {
         TranslatingMNIST(digits: digits, count: count, seed: seed,

@@ -1,6 +1,6 @@
 import Orbit
 
-/// Sequence classification on moving frames (Keller 2025, FERNN, "Moving KTH"; REFERENCE.md 2.3): clips
+/// Sequence classification on moving frames (Keller 2025, FERNN, "Moving KTH"; Docs/References.md §F7): clips
 /// of a `ClipArchive` cut into windows of `sequenceLength` frames, moved by a simulated camera, split
 /// by subject. Each example is a `FrameSequence` `[T, 1, H, W]` whose metadata holds the label.
 ///

@@ -1,7 +1,7 @@
 import Orbit
 import OrbitNN
 
-// The multi-step protocol of Wang, Walters and Yu (ICML 2022; REFERENCE.md §5.9): a model maps the last
+// The multi-step protocol of Wang, Walters and Yu (ICML 2022; Docs/References.md §A7): a model maps the last
 // T frames, stacked along channels, to the next frame; predictions are fed back by sliding the window,
 // x ← cat(x[:, C:], prediction), and training backpropagates through every step (no detach).
 

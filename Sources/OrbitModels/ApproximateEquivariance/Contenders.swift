@@ -38,7 +38,7 @@ public struct ModelSettings: Sendable {
     }
 }
 
-/// Conv, the strictly equivariant model and the relaxed model for `symmetry` (REFERENCE.md §5.1, §5.7):
+/// Conv, the strictly equivariant model and the relaxed model for `symmetry` (Docs/References.md §A1, §A2):
 /// translation: Conv (which is the strictly equivariant model) and RGroup (`RelaxedTranslationVelocityNet`);
 /// rotation: Conv, E2CNN-style `SteerableVelocityNet` and RSteer (C4; hidden/4 regular fields, so the
 /// channel width matches Conv's); scaling: Conv, SESN (`ScaleVelocityNet`) and RSteer for scale

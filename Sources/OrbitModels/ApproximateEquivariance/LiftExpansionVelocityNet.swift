@@ -1,12 +1,12 @@
 import Orbit
 import OrbitNN
 
-/// The "Lift" baseline of Table 1, as Orbit reads it (REFERENCE.md gives no code for it): an equivariant
-/// network that is also shown the factor that breaks the symmetry, here the absolute position. The first
-/// layer adds to the family's equivariant layer (`HybridLayerFamily`: steerable, plain or scale
-/// convolution) a plain convolution of two fixed coordinate channels (x and y scaled to [-1, 1] over the
-/// frame; scaling: broadcast over the scale axis), so position enters as an expansion of the input; every
-/// later layer is equivariant, ReLU between layers:
+/// The "Lift" baseline of Table 1, as Orbit reads it (no reference code for it, Docs/References.md §A1):
+/// an equivariant network that is also shown the factor that breaks the symmetry, here the absolute
+/// position. The first layer adds to the family's equivariant layer (`HybridLayerFamily`: steerable,
+/// plain or scale convolution) a plain convolution of two fixed coordinate channels (x and y scaled to
+/// [-1, 1] over the frame; scaling: broadcast over the scale axis), so position enters as an expansion
+/// of the input; every later layer is equivariant, ReLU between layers:
 ///
 ///     h₁ = equivariant₁(f) + conv(coords),   hₖ = equivariantₖ(relu(hₖ₋₁)).
 ///

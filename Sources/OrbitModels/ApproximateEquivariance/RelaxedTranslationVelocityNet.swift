@@ -5,7 +5,7 @@ import OrbitNN
 /// `RelaxedTranslationConvolution`s (L convolutions mixed per output position, weights [H, W, L]) with
 /// ReLU between them. Shapes: [N, 2·inputFrames, H, W] -> [N, 2, H, W], H×W fixed at construction.
 /// With hidden 128, L = 2 and 64×64 frames it has 2·(23,168 + 3·147,584 + 2,306) + 5·8,192 = 977,412
-/// parameters (REFERENCE.md §5.2). `relaxedTranslationRegularizer(model.layers, …)` applies.
+/// parameters (Docs/References.md §A3). `relaxedTranslationRegularizer(model.layers, …)` applies.
 public final class RelaxedTranslationVelocityNet: Layer {
     public let layers: [RelaxedTranslationConvolution]
     public let inputFrames: Int

@@ -14,7 +14,7 @@ public enum SteerableRelaxation: Sendable {
 /// ReLU (equivariant on regular fields), the output one irrep(1) field. Shapes: [N, 2·inputFrames, H, W]
 /// -> [N, 2, H, W]. Bias on trivial components only (the reference's free bias would break equivariance),
 /// so with hidden 92, five 3×3 layers and C4 the RSteer model has 92·12·10·9 + 3·92·24·92·9 + 12·92·9
-/// coefficients = 5,593,968 (REFERENCE.md §5.4) plus 4·92 biases. Strict, or relaxed with `.equivariant`
+/// coefficients = 5,593,968 (Docs/References.md §A4) plus 4·92 biases. Strict, or relaxed with `.equivariant`
 /// init, it is exactly equivariant at the quarter turns (zero padding, odd sizes).
 public final class SteerableVelocityNet: EquivariantLayer {
     public let inputType: FieldType<CyclicGroup>

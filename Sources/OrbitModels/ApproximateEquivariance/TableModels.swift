@@ -3,7 +3,7 @@ import Orbit
 import OrbitDatasets
 import OrbitNN
 
-/// A column of Table 1 of Wang, Walters and Yu (ICML 2022; REFERENCE.md §9), named as the paper names it,
+/// A column of Table 1 of Wang, Walters and Yu (ICML 2022; Docs/References.md §A8), named as the paper names it,
 /// in the paper's order. `--models` takes these names, case-insensitively (Rpp = RPP).
 public enum TableModel: String, CaseIterable, Sendable {
     case mlp = "MLP", conv = "Conv", equivariant = "Equiv", residualPathway = "RPP", combo = "Combo", locallyConnected = "CLCNN",

@@ -4,7 +4,7 @@ import OrbitNN
 /// The ConvNet baseline of Table 1 ("Conv"; the strictly equivariant model for translations): plain k×k
 /// convolutions with ReLU, 'same' padding. Shapes: [N, 2·inputFrames, H, W] -> [N, 2, H, W]; channels
 /// 2·inputFrames -> hidden -> … -> hidden -> 2. With hidden 128 and five 3×3 layers it has
-/// 23,168 + 3·147,584 + 2,306 = 468,226 parameters (one bank of REFERENCE.md §5.2's count).
+/// 23,168 + 3·147,584 + 2,306 = 468,226 parameters (one bank of RGroup's, Docs/References.md §A3).
 public final class VelocityConvNet: Layer {
     public let layers: [Convolution2D]
     public let inputFrames: Int

@@ -6,7 +6,7 @@ import OrbitNN
 ///     (g_s · u)(p) = s · u(p / s),        p measured from the frame's centre,
 ///
 /// the content magnified by `factor` s about the centre and every velocity component multiplied by s.
-/// It is the relation the scaling design builds its data on (REFERENCE.md §5.8: a plume simulated on a
+/// It is the relation the scaling design builds its data on (Docs/References.md §A6: a plume simulated on a
 /// domain f times larger, with everything scaled by f, is resampled by 1/f in space and divided by f,
 /// which is g_{1/f}), and, for inviscid flow with a fixed time step, u'(x, t) = s·u(x/s, t) solves the
 /// same equations as u (the advection term and ∂u/∂t both scale by s, so time is not rescaled).

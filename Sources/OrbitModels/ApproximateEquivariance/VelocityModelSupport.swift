@@ -4,7 +4,7 @@ import OrbitNN
 // Shared by the smoke-plume models of Wang, Walters and Yu (ICML 2022), Table 1: every model maps the
 // last `inputFrames` velocity frames, stacked frame-major along channels ([u₀, v₀, u₁, v₁, …]), to the next
 // frame: [N, 2·inputFrames, H, W] -> [N, 2, H, W]. Five layers, no skip connections, ReLU between layers
-// and none after the last, 'same' padding (REFERENCE.md §5.7).
+// and none after the last, 'same' padding (Docs/References.md §A2).
 
 /// Stops naming `operation` unless `input` is [N, 2·frames, H, W].
 func checkVelocityFrames(_ input: Tensor, frames: Int, _ operation: String) {

@@ -2,9 +2,10 @@ import Orbit
 import OrbitNN
 
 /// The next-step predictor of the FERNN paper's moving-MNIST experiments (Keller 2025, section 6.1;
-/// REFERENCE 1.2): a lifted recurrent cell reads 10 frames, then a convolutional decoder predicts frames
-/// autoregressively from the state pooled over velocities (max), each prediction fed back as the next
-/// input, detached (no gradient through the fed-back frames; the gradient still flows through the state).
+/// Docs/References.md §F2): a lifted recurrent cell reads 10 frames, then a convolutional decoder
+/// predicts frames autoregressively from the state pooled over velocities (max), each prediction fed
+/// back as the next input, detached (no gradient through the fed-back frames; the gradient still flows
+/// through the state).
 /// As in the reference code the first decoder step feeds the last input frame again.
 ///
 /// Shapes: frames [N, T, channels, H, W] -> predictions [N, steps, channels, H, W]. Decoder:

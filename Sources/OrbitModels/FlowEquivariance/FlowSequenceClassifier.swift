@@ -1,7 +1,7 @@
 import Orbit
 import OrbitNN
 
-/// A sequence classifier over a lifted recurrent cell (Keller 2025, section 6.3; REFERENCE 1.4
+/// A sequence classifier over a lifted recurrent cell (Keller 2025, section 6.3; Docs/References.md §F4
 /// `FERNN_Classifier`): run the cell over the clip, pool the last state over velocities, average over
 /// space, and map to class logits,
 ///
@@ -46,7 +46,8 @@ public final class FlowSequenceClassifier<Cell: LiftedRecurrentCell>: Module {
 /// How a lifted state [N, |V|, C, H, W] is pooled over its velocity axis (the reference uses max).
 public enum VelocityPooling: Sendable { case max, mean }
 
-/// The architecture numbers of the KTH classifiers (REFERENCE 1.4), as defaults; every one can be changed.
+/// The architecture numbers of the KTH classifiers (Docs/References.md §F4), as defaults; every one can
+/// be changed.
 public struct SequenceClassifierConfiguration: Sendable {
     /// Channels of each frame (1: grayscale).
     public var inputChannels = 1
@@ -70,7 +71,7 @@ public struct SequenceClassifierConfiguration: Sendable {
     public var hiddenChannels: Int { encoderChannels.last ?? inputChannels }
 }
 
-/// The KTH frame encoder (REFERENCE 1.4 `conv_u_first`): per layer a k×k convolution with zero 'same'
+/// The KTH frame encoder (Docs/References.md §F4 `conv_u_first`): per layer a k×k convolution with zero 'same'
 /// padding and no bias, batch normalization and ReLU. Shapes: [N, inputChannels, H, W] ->
 /// [N, channels.last, H, W]. Parameters per layer: out·in·k² + 2·out (conv weight, BN γ and β).
 public func frameEncoder(inputChannels: Int, channels: [Int], kernelSizes: [Int], dtype: DType = .float32,

@@ -2,7 +2,7 @@ import Orbit
 import OrbitNN
 
 /// The 3D-CNN classification baseline of the FERNN paper's KTH experiment (Keller 2025, section 6.3;
-/// REFERENCE 1.4 `Video3DCNNClassifier`): blocks of a 3×3×3 convolution (zero padding 1, no bias),
+/// Docs/References.md §F4 `Video3DCNNClassifier`): blocks of a 3×3×3 convolution (zero padding 1, no bias),
 /// 3-D batch normalization and ReLU, then global average pooling over (T, H, W) and a linear layer.
 ///
 ///     stage1: b → c,          stride (temporalStride, 1, 1)      c = baseChannels (16 for KTH)

@@ -4,7 +4,8 @@ import Testing
 import OrbitImages
 
 // Reference values computed from the original files with CPython's gzip and zlib modules, and the
-// counts published in /work/shared/data/mnist/README.md.
+// published MNIST counts (60,000 training and 10,000 test images of 28 x 28, IDX headers of 16 and 8
+// bytes).
 
 /// The test split, loaded once for all tests that read it.
 let sharedTestSplit = Result { () throws(DatasetError) in try MNIST(split: .test, directory: MNIST.defaultDirectory) }

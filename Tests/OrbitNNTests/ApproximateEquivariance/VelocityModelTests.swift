@@ -5,8 +5,8 @@ import Testing
 import _OrbitTestSupport
 
 // The Table 1 models on a tiny configuration (2 input frames, hidden 2, 3 layers, 7×7): shapes, parameter
-// counts where REFERENCE.md gives them, gradients, and exact C4 equivariance of the whole model in
-// float64 (the input's grid and vectors rotated) for the equivariant ones, with negative controls.
+// counts where Docs/References.md §A3-§A4 gives them, gradients, and exact C4 equivariance of the whole
+// model in float64 (the input's grid and vectors rotated) for the equivariant ones, with negative controls.
 
 private let c4 = CyclicGroup(order: 4)
 private let frames = 2

@@ -5,7 +5,7 @@ import Testing
 import _OrbitTestSupport
 
 // Gradient checks (float64, STYLE T2) of the G-RNN, rotation FERNN and G-RNN+ cells over several steps,
-// of the sequence classifier and the 3D-CNN; parameter names and counts against REFERENCE 1.3 and 1.4.
+// of the sequence classifier and the 3D-CNN; parameter names and counts against Docs/References.md §F3 and §F4.
 
 private func unrolledStates<Cell: RecurrentCell>(_ cell: Cell, _ sequence: Tensor) -> Tensor where Cell.State == Tensor {
     unroll(cell, over: sequence).outputs
@@ -111,7 +111,7 @@ private func smallConfiguration() -> SequenceClassifierConfiguration {
 }
 
 @Test func theKTHModelsHaveTheReferenceParameterCounts() {
-    // REFERENCE 1.4: FERNN and G-RNN 241,638 whatever |V|; G-RNN+ with V_2^T adds 25 kernels of 5×5;
+    // Docs/References.md §F4: FERNN and G-RNN 241,638 whatever |V|; G-RNN+ with V_2^T adds 25 kernels of 5×5;
     // the 3D-CNN (base 16) 208,598.
     var generator = RandomGenerator(seed: 17)
     let fernn = FlowSequenceClassifier<FlowEquivariantRNNCell>(flows: .grid(range: 2), using: &generator)
@@ -129,8 +129,9 @@ private func smallConfiguration() -> SequenceClassifierConfiguration {
     #expect(video.namedParameters.map(\.name).prefix(6) == [
         "stage1.0.weight", "stage1.1.weight", "stage1.1.bias", "stage2.0.0.weight", "stage2.0.1.weight", "stage2.0.1.bias",
     ])
-    // Rotating MNIST (REFERENCE 1.3): 32 regular C36 fields. Our U and W hold full filters per field pair
-    // (1·9 and 36·9 per pair) where escnn's harmonic basis has 6 and 216: 332,064 against its 221,376.
+    // Rotating MNIST (Docs/References.md §F3): 32 regular C36 fields. Our U and W hold full filters per
+    // field pair (1·9 and 36·9 per pair) where escnn's harmonic basis has 6 and 216: 332,064 against
+    // its 221,376.
     let rotation = RotationFlowEquivariantRNNCell(inputChannels: 1, hiddenFields: 32, flows: .range(2, groupOrder: 36), using: &generator)
     #expect(rotation.parameterCount == 32 * 9 + 32 * 32 * 36 * 9 && rotation.hiddenChannels == 1152)
 }

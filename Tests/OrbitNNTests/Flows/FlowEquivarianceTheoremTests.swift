@@ -94,9 +94,9 @@ func theFERNNIsFlowEquivariant(_ velocity: [Int]) {
     #expect(check.passed, "\(check)")
     let inputCheck = GradientCheck({ unrolled($0[0]) }, at: [frames])
     #expect(inputCheck.passed, "\(inputCheck)")
-    // The predictor feeds its predictions back detached (REFERENCE 1.2), so its gradient is the gradient
-    // of the model with those frames held constant: with one decoder step the only fed-back frame is an
-    // input, a constant for the parameters, and the check applies.
+    // The predictor feeds its predictions back detached (Docs/References.md §F2), so its gradient is the
+    // gradient of the model with those frames held constant: with one decoder step the only fed-back
+    // frame is an input, a constant for the parameters, and the check applies.
     let predictor = FlowPredictor(cell: cell, decoderLayers: 1, dtype: .float64, using: &generator)
     let predictorCheck = GradientCheck(parameters: predictor.parameters) { predictor(frames, predicting: 1) }
     #expect(predictorCheck.passed, "\(predictorCheck)")

@@ -17,7 +17,7 @@ import Orbit
 /// models); PyTorch-default initialization.
 ///
 /// With `init(inputEncoder:…)` the drive is a per-frame encoder's output instead of U ⋆ f_t (the KTH
-/// classifiers' CNN, REFERENCE 1.4, still computed once per frame and broadcast over V).
+/// classifiers' CNN, Docs/References.md §F4, still computed once per frame and broadcast over V).
 public final class FlowEquivariantRNNCell: RecurrentCell {
     public enum Activation: Sendable { case relu, tanh }
 

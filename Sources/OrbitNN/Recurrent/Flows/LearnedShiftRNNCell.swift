@@ -1,6 +1,6 @@
 import Orbit
 
-/// The G-RNN+ baseline of the FERNN paper (Keller 2025, section 6.3; REFERENCE 1.4 `GRNN_Plus`): the
+/// The G-RNN+ baseline of the FERNN paper (Keller 2025, section 6.3; Docs/References.md §F4 `GRNN_Plus`): the
 /// translation FERNN's lifted state, with each velocity's fixed flow replaced by a learned k×k spatial
 /// filter K_ν (shared by the hidden channels):
 ///

@@ -1,8 +1,8 @@
 import Orbit
 
 /// The flow-equivariant RNN cell for rotation flows (FERNN, Keller 2025, eq. 9 with the trivial lift;
-/// REFERENCE 1.3): one C_N-equivariant hidden state per angular velocity ν ∈ V, each moved by its own
-/// flow every step,
+/// Docs/References.md §F3): one C_N-equivariant hidden state per angular velocity ν ∈ V, each moved by
+/// its own flow every step,
 ///
 ///     h_{t+1}[ν] = σ( U ⋆ f_t + W ⋆ Flow_ν(h_t[ν]) ),   Flow_ν = ρ_reg(ν) ∘ (rotation by ν·360/N)
 ///

@@ -1,8 +1,9 @@
 import Orbit
 
 /// A set V of rotation flow generators for C_N regular fields: angular velocities ν in whole group steps
-/// per time step, ν · 360/N degrees (Keller 2025, section 4; REFERENCE 1.3: V_2^R = {-20, …, 20} in steps
-/// of 10 for N = 36). The flow of ν acts on a hidden state of regular fields as the group element ν:
+/// per time step, ν · 360/N degrees (Keller 2025, section 4; Docs/References.md §F3: V_2^R =
+/// {-20, …, 20} in steps of 10 for N = 36). The flow of ν acts on a hidden state of regular fields as
+/// the group element ν:
 ///
 ///     Flow_ν(h) = ρ_reg(ν) h(R_ν⁻¹ ·)    orientation axis rolled by +ν (channel n ← n - ν mod N),
 ///                                          content rotated by ν·360/N counter-clockwise as displayed
@@ -28,7 +29,7 @@ public struct RotationFlows: Sendable, Equatable, CustomStringConvertible {
         (self.groupOrder, self.steps) = (groupOrder, steps)
     }
 
-    /// Velocities in degrees per step; each must be a multiple of 360/N (REFERENCE 1.3 lists them so).
+    /// Velocities in degrees per step; each must be a multiple of 360/N (Docs/References.md §F3 lists them so).
     public init(groupOrder: Int, degrees: [Double]) {
         requireArgument(groupOrder >= 1, "RotationFlows", "group order must be at least 1, got \(groupOrder)")
         let unit = 360 / Double(groupOrder)
