@@ -4,7 +4,7 @@ import OrbitModels
 import OrbitNN
 import OrbitOptimizers
 
-// The Translating-MNIST FERNN training step of ../shared/bench/fernn_torch_bench.py (REFERENCE 1.2):
+// The Translating-MNIST FERNN training step of ../shared/bench/fernn_torch_bench.py (Docs/References.md §F2; the PyTorch script comes with the benchmarking environment, not this repository):
 // hidden 128, 28x28 torus, 10 encoder + 10 decoder steps (the decoder re-feeds frame 10, then its own
 // detached predictions), MSE, Adam 1e-3, gradient clipping at norm 1. Named fernn_v<|V|>_b<batch>;
 // |V| = 1 is the G-RNN. Long cases: run them by name (`make bench CASES="fernn_v9_b8"`).

@@ -3,7 +3,7 @@ import OrbitCommandLine
 
 /// The settings of `orbit-flows`: the data, the two models, and training. Defaults are the reduced
 /// configuration that `make run` trains in about ten minutes on 2 cores; `--paper` selects the paper's
-/// Translating MNIST setting (REFERENCE 1.2: 2 digits, data velocities {-2..2}², hidden 128, 4 decoder
+/// Translating MNIST setting (Docs/References.md §F2, §F8: 2 digits, data velocities {-2..2}², hidden 128, 4 decoder
 /// layers, 10 + 10 frames, batch 128, Adam 1e-3, clipping 1.0, 50 epochs). The reduced defaults: 1 digit,
 /// velocities {-1..1}², FERNN-V1, hidden 16, 1 decoder layer, 5 + 5 frames, batch 8, 2 × 2,000 sequences.
 struct FlowOptions: Codable, Equatable {

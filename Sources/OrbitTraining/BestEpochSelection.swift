@@ -25,7 +25,7 @@ public struct ParameterSnapshot {
 }
 
 /// Model selection on the best validation epoch, with a real copy of that epoch's parameters (the
-/// reference's `best_model = model` keeps a reference, so it tests the last model; REFERENCE.md §5.9).
+/// reference's `best_model = model` keeps a reference, so it tests the last model; Docs/References.md §A7).
 public struct BestEpochSelection {
     public private(set) var bestEpoch: Int?
     public private(set) var bestValidation = Double.infinity

@@ -1,6 +1,6 @@
 import Orbit
 
-/// The reference's early-stopping rule (REFERENCE.md §5.7, `run_model.py`): once more than `minimumEpochs`
+/// The reference's early-stopping rule (Docs/References.md §A2, `run_model.py`): once more than `minimumEpochs`
 /// validation scores have been recorded, stop when the mean of the last `window` scores is not below the
 /// mean of the `window` before them (lower is better).
 ///

@@ -9,7 +9,7 @@ import OrbitNN
 // Section 5.2 of Wang, Walters and Yu (ICML 2022): do the models learn the data's amount of C4 symmetry?
 // For each level l of `EquivarianceLevelData` (four plumes, simulation 1 and simulations 1 + l, 1 + 2l,
 // 1 + 3l turned by 90, 180, 270 degrees), Conv, the steerable model and RSteer are trained on one-frame
-// windows, and two numbers are compared (REFERENCE.md §5.8, §5.9, the reference's run_equiv_test.py):
+// windows, and two numbers are compared (Docs/References.md §A6, §A7, the reference's run_equiv_test.py):
 //
 //     data error  = mean over frames 10..<T-1 of (|d1 - d2| + |d1 - d3| + |d1 - d4|) / 3   (unrotated runs)
 //     model error = mean over g in {90°, 180°, 270°} and over validation inputs x of mean |f(g·x) - g·f(x)|

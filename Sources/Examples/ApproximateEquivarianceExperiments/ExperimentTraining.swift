@@ -6,7 +6,7 @@ import OrbitNN
 import OrbitOptimizers
 import OrbitTraining
 
-/// The protocol of REFERENCE.md §5.9: Adam (weight decay 4e-4), StepLR per epoch, the multi-step
+/// The protocol of Docs/References.md §A2, §A7: Adam (weight decay 4e-4), StepLR per epoch, the multi-step
 /// autoregressive loss over the training targets plus the model's penalty, validation RMSE each epoch,
 /// the best validation epoch's parameters (a real copy) restored for the 20-step tests.
 struct TrainingSettings {
