@@ -59,7 +59,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "EquivarianceReport",
-            dependencies: ["Orbit", "OrbitNN"],
+            dependencies: ["Orbit", "OrbitNN", "OrbitCommandLine"],
             path: "Sources/Examples/EquivarianceReport"),
         .executableTarget(
             name: "SmokeData",
@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitCommandLine"]),
         .executableTarget(
             name: "OrbitBenchmarks",
-            dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitOptimizers"],
+            dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitOptimizers", "OrbitCommandLine"],
             path: "Benchmarks/OrbitBenchmarks"),
     ]
 )
