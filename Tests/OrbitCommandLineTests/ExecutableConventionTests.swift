@@ -22,8 +22,11 @@ private func run(_ name: String, _ arguments: [String]) throws -> (status: Int32
     let (output, error) = (Pipe(), Pipe())
     (process.standardOutput, process.standardError) = (output, error)
     try process.run()
-    let watchdog = DispatchWorkItem { process.terminate() }   // a hung child fails the test instead of hanging the suite
-    DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+    // A hung child fails the test instead of hanging the suite. SIGKILL: the child inherits the test thread's
+    // signal mask, in which SIGTERM (`Process.terminate()`) is blocked.
+    let processIdentifier = process.processIdentifier
+    let watchdog = DispatchWorkItem { kill(processIdentifier, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: watchdog)
     defer { watchdog.cancel() }
     // Read standard error on another thread, so that neither pipe can fill up and block the child.
     nonisolated(unsafe) var errorData = Data()
@@ -32,7 +35,8 @@ private func run(_ name: String, _ arguments: [String]) throws -> (status: Int32
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     reader.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    let status = process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus   // as a shell reports it
+    return (status, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
 }
 
 private let executables = ["OrbitTrain", "OrbitFlows", "ApproximateEquivarianceExperiments", "SmokeData", "EquivarianceReport",
