@@ -66,11 +66,13 @@ let package = Package(
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit", "OrbitTraining"]),
         .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit", "OrbitTraining"]),
         .testTarget(name: "OrbitModelsTests", dependencies: ["OrbitModels", "Orbit", "OrbitNN", "OrbitDatasets"]),
+        .testTarget(name: "ApproximateEquivarianceExperimentsTests",
+                    dependencies: ["ApproximateEquivarianceExperiments", "OrbitCommandLine"]),
 
         // MARK: Executables
         .executableTarget(
             name: "EquivarianceReport",
-            dependencies: ["Orbit", "OrbitNN"],
+            dependencies: ["Orbit", "OrbitNN", "OrbitCommandLine"],
             path: "Sources/Examples/EquivarianceReport"),
         .executableTarget(
             name: "GroupCNNExample",
@@ -92,7 +94,7 @@ let package = Package(
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"]),
         .executableTarget(
             name: "OrbitBenchmarks",
-            dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitModels", "OrbitOptimizers"],
+            dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitModels", "OrbitOptimizers", "OrbitCommandLine"],
             path: "Benchmarks/OrbitBenchmarks"),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import OrbitCommandLine
 
 // Orbit's benchmark executable: `make bench` (or `make bench CASES="gemm_1024 ..."`).
 // Prints one JSON line per case: {"name", "seconds" (median of one call), "gflops"}.
@@ -15,17 +16,23 @@ func isDebugBuild() -> Bool {
     #endif
 }
 
+let allCases: [BenchmarkCase] = gemmCases() + convolutionCases() + tensorCases() + equivariantCases() + flowCases()
+let arguments = Arguments.parseOrExit(command: "OrbitBenchmarks", summary: """
+    Times Orbit's kernels: one JSON line per case on standard output, {"name", "seconds" (median of one call), \
+    "gflops", "impl"}. Without case names, runs every case but the long ones. ORBIT_BENCH_CALLS=n times exactly \
+    n calls after the warm-up. Refuses debug builds (use `make bench`). Cases: \(allCases.map(\.name).joined(separator: ", "))
+    """, options: [], operands: "[case ...]")
+
 if isDebugBuild() {
     FileHandle.standardError.write(Data("OrbitBenchmarks: refusing to run a debug build; use `make bench`.\n".utf8))
-    exit(2)
+    exit(ExitStatus.usage)
 }
 
-let allCases: [BenchmarkCase] = gemmCases() + convolutionCases() + tensorCases() + equivariantCases() + flowCases()
-let wanted = Set(CommandLine.arguments.dropFirst())
+let wanted = Set(arguments.operands)
 let unknown = wanted.subtracting(allCases.map(\.name))
 if !unknown.isEmpty {
-    FileHandle.standardError.write(Data("OrbitBenchmarks: unknown case(s) \(unknown.sorted()); known: \(allCases.map(\.name))\n".utf8))
-    exit(2)
+    let known = "among the benchmark cases: " + allCases.map(\.name).joined(separator: ", ")
+    CommandFailure.exit(ArgumentError.invalidOperands(unknown.sorted(), expected: known), command: "OrbitBenchmarks")
 }
 
 let fixedCalls = ProcessInfo.processInfo.environment["ORBIT_BENCH_CALLS"].flatMap { Int($0) }.map { max(1, $0) }

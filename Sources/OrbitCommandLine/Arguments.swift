@@ -5,8 +5,10 @@
 /// let options = [Option("epochs", default: "2", help: "passes over the training set"),
 ///                Option(flag: "resume", help: "continue from the last checkpoint")]
 /// let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: options)
-/// let epochs: Int = try arguments.value("epochs")
+/// let epochs = try arguments.value("epochs", in: 1...)      // "--epochs expects an integer >= 1, got '-1'"
 /// ```
+/// Range-checked, enumerated and list values are in `ArgumentValues.swift`; how a command ends on an
+/// error (exit statuses 0, 1, 2, 130) is `CommandFailure`.
 public struct Option: Sendable {
     public let name: String
     public let defaultValue: String?
@@ -24,11 +26,14 @@ public struct Option: Sendable {
     }
 }
 
+/// A mistake in a command line. Every case is a usage error: the command exits with status 2.
 public enum ArgumentError: Error, Equatable, CustomStringConvertible {
     case unknownOption(String, suggestion: String?)
     case missingValue(String)
     case invalidValue(option: String, value: String, expected: String)
     case unexpectedArgument(String)
+    /// Operands (words that are not options) outside the accepted ones, `expected` saying what those are.
+    case invalidOperands([String], expected: String)
     case helpRequested
 
     public var description: String {
@@ -37,7 +42,9 @@ public enum ArgumentError: Error, Equatable, CustomStringConvertible {
             "unknown option --\(name)" + (suggestion.map { " (did you mean --\($0)?)" } ?? "")
         case .missingValue(let name): "--\(name) needs a value"
         case .invalidValue(let option, let value, let expected): "--\(option) expects \(expected), got '\(value)'"
-        case .unexpectedArgument(let argument): "unexpected argument '\(argument)' (options start with --)"
+        case .unexpectedArgument(let argument): "unexpected argument '\(argument)' (options start with --; see --help)"
+        case .invalidOperands(let words, let expected):
+            words.map { "'\($0)'" }.joined(separator: ", ") + (words.count == 1 ? " is not " : " are not ") + expected
         case .helpRequested: "help requested"
         }
     }
@@ -48,15 +55,23 @@ public struct Arguments: Sendable {
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
     public let options: [Option]
+    /// The words that are not options, in order (only for commands that accept operands).
+    public private(set) var operands: [String] = []
 
     /// Parses `arguments` (without the program name). Throws `.helpRequested` for `--help` or `-h`.
-    public init<Words: Sequence>(_ arguments: Words, options: [Option]) throws where Words.Element == String {
+    /// Words that do not start with `--` are operands when `acceptsOperands`, otherwise an error.
+    public init<Words: Sequence>(_ arguments: Words, options: [Option], acceptsOperands: Bool = false) throws
+    where Words.Element == String {
         self.options = options
         let byName = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0) })
         var words = Array(arguments)[...]
         while let word = words.popFirst() {
             if word == "--help" || word == "-h" { throw ArgumentError.helpRequested }
-            guard word.hasPrefix("--") else { throw ArgumentError.unexpectedArgument(word) }
+            guard word.hasPrefix("--") else {
+                guard acceptsOperands else { throw ArgumentError.unexpectedArgument(word) }
+                operands.append(word)
+                continue
+            }
             var name = String(word.dropFirst(2)), inlineValue: String?
             if let equals = name.firstIndex(of: "=") {
                 inlineValue = String(name[name.index(after: equals)...])
@@ -93,21 +108,25 @@ public struct Arguments: Sendable {
     /// Whether option `name` was given explicitly (rather than left at its default).
     public func isGiven(_ name: String) -> Bool { values[name] != nil || flags.contains(name) }
 
-    /// Usage text: the summary, then one line per option with its default.
-    public static func helpText(command: String, summary: String, options: [Option]) -> String {
+    /// Usage text: the summary, then one line per option with its default. `operands` names the
+    /// non-option words a command accepts (e.g. "[case ...]"), shown in the usage line.
+    public static func helpText(command: String, summary: String, options: [Option], operands: String? = nil) -> String {
         let width = (options.map { $0.name.count + ($0.isFlag ? 2 : 10) }.max() ?? 0) + 2
         let lines = options.map { option -> String in
             let left = "--" + option.name + (option.isFlag ? "" : " <value>")
             let padding = String(repeating: " ", count: max(1, width - left.count))
             return "  " + left + padding + option.help + (option.defaultValue.map { " (default: \($0))" } ?? "")
         }
-        return (["usage: \(command) [options]", "", summary, "", "options:"] + lines
+        let usage = "usage: \(command) [options]" + (operands.map { " " + $0 } ?? "")
+        return ([usage, "", summary, "", "options:"] + lines
                 + ["  --help" + String(repeating: " ", count: max(1, width - 6)) + "show this text"]).joined(separator: "\n")
     }
 
-    private static func describe<Value>(_ type: Value.Type) -> String {
+    /// What a value of `type` looks like, for error messages ("an integer", "a number", ...).
+    static func describe<Value>(_ type: Value.Type) -> String {
         switch type {
-        case is Int.Type, is UInt64.Type: "an integer"
+        case is UInt64.Type: "a non-negative integer (0...\(UInt64.max))"
+        case is Int.Type: "an integer"
         case is Double.Type, is Float.Type: "a number"
         default: "a value of type \(type)"
         }

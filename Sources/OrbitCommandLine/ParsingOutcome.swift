@@ -20,30 +20,31 @@ public enum ParsingOutcome {
 
 extension Arguments {
     /// Parses `words` (without the program name) for `command`: the arguments, the help text for `--help`,
-    /// or `"<command>: <what was wrong>\nTry --help."` for a mistake.
-    public static func parse<Words: Sequence>(_ words: Words, command: String, summary: String,
-                                              options: [Option]) -> ParsingOutcome where Words.Element == String {
+    /// or `"<command>: <what was wrong>\nTry --help."` for a mistake. `operands` (e.g. "[case ...]") lets
+    /// the command take words that are not options; without it they are mistakes.
+    public static func parse<Words: Sequence>(_ words: Words, command: String, summary: String, options: [Option],
+                                              operands: String? = nil) -> ParsingOutcome where Words.Element == String {
         do {
-            return .run(try Arguments(words, options: options))
+            return .run(try Arguments(words, options: options, acceptsOperands: operands != nil))
         } catch ArgumentError.helpRequested {
-            return .help(helpText(command: command, summary: summary, options: options))
+            return .help(helpText(command: command, summary: summary, options: options, operands: operands))
         } catch {
-            return .usageError("\(command): \(error)\nTry --help.")
+            return .usageError(CommandFailure(error, command: command).message)
         }
     }
 
     /// Parses the process's command line; on `--help` prints the usage text and exits with status 0, on a
     /// mistake prints what was wrong on standard error and exits with status 2.
-    public static func parseOrExit(command: String, summary: String, options: [Option]) -> Arguments {
-        switch parse(CommandLine.arguments.dropFirst(), command: command, summary: summary, options: options) {
+    public static func parseOrExit(command: String, summary: String, options: [Option], operands: String? = nil) -> Arguments {
+        switch parse(CommandLine.arguments.dropFirst(), command: command, summary: summary, options: options, operands: operands) {
         case .run(let arguments):
             return arguments
         case .help(let text):
             Console.line(text)
-            exit(0)
+            exit(ExitStatus.success)
         case .usageError(let message):
             FileHandle.standardError.write(Data((message + "\n").utf8))
-            exit(2)
+            exit(ExitStatus.usage)
         }
     }
 }

@@ -63,32 +63,31 @@ struct ExperimentOptions: Equatable {
         Option("group-order", default: "8", help: "rotating: N of C_N; flows and data velocities are multiples of 360/N degrees"),
     ]
 
-    /// The experiment chosen by `--experiment`, or nil for the main job.
+    /// The experiment chosen by `--experiment`, or nil for the main job. Each option is checked on its
+    /// own; a bad value throws an `ArgumentError` naming it and the accepted values.
     static func parse(_ arguments: Arguments) throws -> ExperimentOptions? {
-        let name: String = try arguments.value("experiment")
-        guard !name.isEmpty else { return nil }
-        guard let kind = Kind(rawValue: name) else {
-            throw ArgumentError.invalidValue(option: "experiment", value: name,
-                                             expected: Kind.allCases.map(\.rawValue).joined(separator: ", "))
-        }
+        guard try !arguments.value("experiment", as: String.self).isEmpty else { return nil }
+        let kind = try arguments.choice("experiment", as: Kind.self)
         let modelList: String = try arguments.value("models")
-        var experiment = ExperimentOptions(
-            kind: kind, models: try (modelList.isEmpty ? defaultModels[kind]! : modelList).split(separator: ",").map { try Model(String($0)) })
-        experiment.seeds = try (try arguments.value("seeds") as String).split(separator: ",").map {
-            guard let seed = UInt64($0) else { throw ArgumentError.invalidValue(option: "seeds", value: String($0), expected: "integers") }
-            return seed
+        let models = modelList.isEmpty ? defaultModels[kind]! : modelList
+        var experiment = ExperimentOptions(kind: kind, models: try models.split(separator: ",").map { try Model(String($0)) })
+        guard !experiment.models.isEmpty else {
+            throw ArgumentError.invalidValue(option: "models", value: modelList, expected: "grnn, fernn-vK or fernn-vK-mix, comma-separated")
         }
-        experiment.gridRange = try arguments.value("grid-range")
-        experiment.gridSequences = try arguments.value("grid-sequences")
-        experiment.groupOrder = try arguments.value("group-order")
-        guard !experiment.seeds.isEmpty, !experiment.models.isEmpty, experiment.gridRange >= 0, experiment.gridSequences >= 1,
-              experiment.groupOrder >= 1 else {
-            throw ArgumentError.invalidValue(option: "seeds/models/grid-range/grid-sequences/group-order", value: "\(experiment)",
-                                             expected: "at least one seed and model, a non-negative grid range, positive counts")
-        }
+        experiment.seeds = try arguments.list("seeds", of: UInt64.self)
+        experiment.gridRange = try arguments.value("grid-range", in: 0...)
+        experiment.gridSequences = try arguments.value("grid-sequences", in: 1...)
+        experiment.groupOrder = try arguments.value("group-order", in: 1...)
         if kind == .rotating, experiment.models.contains(where: \.mixesVelocities) {
             throw ArgumentError.invalidValue(option: "models", value: modelList, expected: "no V-mixing for rotation flows")
         }
         return experiment
+    }
+
+    /// Where `--resume` looks for checkpoints: `<output>/seed-<s>/<model>/checkpoint.safetensors`.
+    func checkpoints(in output: URL) -> [URL] {
+        seeds.flatMap { seed in
+            models.map { output.appendingPathComponent("seed-\(seed)/\($0)/checkpoint.safetensors") }
+        }
     }
 }

@@ -63,39 +63,43 @@ struct FlowOptions: Codable, Equatable {
 
     init() {}
 
+    /// The options of `arguments`, each checked on its own: a bad value throws an `ArgumentError` naming
+    /// that option and its accepted range (a usage error, exit status 2).
     init(_ arguments: Arguments) throws {
         if arguments.flag("paper") {
             (digits, dataVelocityRange, modelVelocityRange, hiddenChannels, decoderLayers) = (2, 2, 2, 128, 4)
             (inputFrames, predictedFrames) = (10, 10)
             (trainingSequences, testSequences, epochs, batchSize) = (54_000, 10_000, 50, 128)
         }
-        func value<Value: LosslessStringConvertible>(_ name: String, _ current: Value) throws -> Value {
-            arguments.isGiven(name) || !arguments.flag("paper") ? try arguments.value(name) : current
+        /// The option's value when given (or without --paper), else the --paper setting; checked either way.
+        func value(_ name: String, _ current: Int, in range: PartialRangeFrom<Int>) throws -> Int {
+            arguments.isGiven(name) || !arguments.flag("paper") ? try arguments.value(name, in: range) : current
         }
-        digits = try value("digits", digits)
-        dataVelocityRange = try value("data-velocities", dataVelocityRange)
-        modelVelocityRange = try value("model-velocities", modelVelocityRange)
-        hiddenChannels = try value("hidden", hiddenChannels)
-        decoderLayers = try value("decoder-layers", decoderLayers)
-        inputFrames = try value("input-frames", inputFrames)
-        predictedFrames = try value("predicted-frames", predictedFrames)
-        lengthFactor = try value("length-factor", lengthFactor)
-        trainingSequences = try value("training-sequences", trainingSequences)
-        testSequences = try value("test-sequences", testSequences)
-        epochs = try value("epochs", epochs)
-        batchSize = try value("batch-size", batchSize)
-        learningRate = try value("learning-rate", learningRate)
-        seed = try value("seed", seed)
+        digits = try value("digits", digits, in: 1...)
+        dataVelocityRange = try value("data-velocities", dataVelocityRange, in: 0...)
+        modelVelocityRange = try value("model-velocities", modelVelocityRange, in: 0...)
+        hiddenChannels = try value("hidden", hiddenChannels, in: 1...)
+        decoderLayers = try value("decoder-layers", decoderLayers, in: 0...)
+        inputFrames = try value("input-frames", inputFrames, in: 1...)
+        predictedFrames = try value("predicted-frames", predictedFrames, in: 1...)
+        lengthFactor = try value("length-factor", lengthFactor, in: 1...)
+        trainingSequences = try value("training-sequences", trainingSequences, in: 1...)
+        testSequences = try value("test-sequences", testSequences, in: 1...)
+        epochs = try value("epochs", epochs, in: 1...)
+        batchSize = try value("batch-size", batchSize, in: 1...)
+        learningRate = try arguments.value("learning-rate", above: 0)
+        seed = try arguments.value("seed")
         dataDirectory = try arguments.value("data")
         outputDirectory = try arguments.value("output")
-        let positive = [digits, hiddenChannels, inputFrames, predictedFrames, lengthFactor, trainingSequences, testSequences, epochs, batchSize]
-        guard positive.allSatisfy({ $0 >= 1 }), dataVelocityRange >= 0, modelVelocityRange >= 0, decoderLayers >= 0, learningRate > 0 else {
-            throw ArgumentError.invalidValue(option: "digits/hidden/frames/sequences/epochs/batch-size/velocities",
-                                             value: "\(self)", expected: "positive counts and non-negative velocity ranges")
-        }
     }
 
     var outputURL: URL { URL(fileURLWithPath: outputDirectory) }
+
+    /// Where `--resume` of the main job looks for checkpoints: `<output>/<model>/checkpoint.safetensors`
+    /// for the two models `FlowExperiment` trains, "grnn" and "fernn-v<k>".
+    var checkpoints: [URL] {
+        ["grnn", "fernn-v\(modelVelocityRange)"].map { outputURL.appendingPathComponent("\($0)/checkpoint.safetensors") }
+    }
 
     func encoded() -> String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
 

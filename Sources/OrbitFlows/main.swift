@@ -17,10 +17,14 @@ let arguments = Arguments.parseOrExit(command: command, summary: FlowOptions.sum
 let interruption = Interruption.handlingControlC()
 
 do {
-    let threads: Int = try arguments.value("threads")
+    let threads = try arguments.value("threads", in: 0...)
     if threads > 0 { Parallelism.threadCount = threads }
     let options = try FlowOptions(arguments)
-    if let paperExperiment = try ExperimentOptions.parse(arguments) {
+    let paperExperiment = try ExperimentOptions.parse(arguments)
+    if arguments.flag("resume") {   // refuse rather than silently start over
+        try MissingCheckpointError.requireAny(of: paperExperiment?.checkpoints(in: options.outputURL) ?? options.checkpoints)
+    }
+    if let paperExperiment {
         Console.line("\(command) --experiment \(paperExperiment.kind.rawValue): models \(paperExperiment.models.map(\.description)), "
                      + "seeds \(paperExperiment.seeds), \(options.digits) digit(s), data velocity range \(options.dataVelocityRange), "
                      + "\(options.trainingSequences) training sequences per epoch, \(options.epochs) epochs, \(Parallelism.threadCount) threads")
@@ -43,6 +47,5 @@ do {
     }
     try experiment.report()
 } catch {
-    FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
-    exit(1)
+    CommandFailure.exit(error, command: command, arguments: arguments)   // usage errors: 2, failures: 1
 }

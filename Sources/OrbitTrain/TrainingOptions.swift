@@ -36,7 +36,7 @@ struct TrainingOptions: Codable, Equatable {
         Option("seed", default: "1", help: "seed for initialization, data order and dropout"),
         Option("training-examples", default: "0", help: "use only the first N training images (0: all)"),
         Option("test-examples", default: "0", help: "evaluate on only the first N test images (0: all)"),
-        Option("data", default: "", help: "directory with the MNIST .gz files (default: the copy in the repository)"),
+        Option("data", default: "", help: "directory with the MNIST IDX files, .gz or uncompressed (default: the copy in the repository)"),
         Option("output", default: "runs/mnist", help: "directory for the checkpoint and metrics"),
         Option("threads", default: "0", help: "kernel threads (0: all cores)"),
         Option("benchmark", default: "0", help: "time N training steps and 5 evaluations, print JSON lines, and exit (no training)"),
@@ -47,24 +47,23 @@ struct TrainingOptions: Codable, Equatable {
 
     init() {}
 
+    /// The options of `arguments`, each checked on its own: a bad value throws an `ArgumentError` naming
+    /// that option and its accepted range (a usage error, exit status 2).
     init(_ arguments: Arguments) throws {
-        epochs = try arguments.value("epochs")
-        if arguments.flag("full") && !arguments.isGiven("epochs") { epochs = 15 }
-        augmentShift = try arguments.value("augment-shift")
-        if arguments.flag("full") && !arguments.isGiven("augment-shift") { augmentShift = 2 }
-        batchSize = try arguments.value("batch-size")
-        learningRate = try arguments.value("learning-rate")
-        learningRateDecay = try arguments.value("learning-rate-decay")
-        if arguments.flag("full") && !arguments.isGiven("learning-rate-decay") { learningRateDecay = 0.8 }
+        let full = arguments.flag("full")
+        epochs = try arguments.value("epochs", in: 1...)
+        if full && !arguments.isGiven("epochs") { epochs = 15 }
+        augmentShift = try arguments.value("augment-shift", in: 0...)
+        if full && !arguments.isGiven("augment-shift") { augmentShift = 2 }
+        batchSize = try arguments.value("batch-size", in: 1...)
+        learningRate = try arguments.value("learning-rate", above: 0)
+        learningRateDecay = try arguments.value("learning-rate-decay", above: 0)
+        if full && !arguments.isGiven("learning-rate-decay") { learningRateDecay = 0.8 }
         seed = try arguments.value("seed")
-        trainingExamples = try arguments.value("training-examples")
-        testExamples = try arguments.value("test-examples")
+        trainingExamples = try arguments.value("training-examples", in: 0...)
+        testExamples = try arguments.value("test-examples", in: 0...)
         dataDirectory = try arguments.value("data")
         outputDirectory = try arguments.value("output")
-        guard epochs >= 1, batchSize >= 1, learningRate > 0, trainingExamples >= 0, testExamples >= 0, augmentShift >= 0 else {
-            throw ArgumentError.invalidValue(option: "epochs/batch-size/learning-rate", value: "\(epochs)/\(batchSize)/\(learningRate)",
-                                             expected: "positive values")
-        }
     }
 
     var checkpointURL: URL { URL(fileURLWithPath: outputDirectory).appendingPathComponent("checkpoint.safetensors") }

@@ -12,10 +12,11 @@ let arguments = Arguments.parseOrExit(command: command, summary: TrainingOptions
 let interruption = Interruption.handlingControlC()
 
 do {
-    let threads: Int = try arguments.value("threads")
+    let threads = try arguments.value("threads", in: 0...)
     if threads > 0 { Parallelism.threadCount = threads }
     let options = try TrainingOptions(arguments)
-    let benchmarkSteps: Int = try arguments.value("benchmark")
+    if arguments.flag("resume") { try MissingCheckpointError.requireAny(of: [options.checkpointURL]) }
+    let benchmarkSteps = try arguments.value("benchmark", in: 0...)
     let run = try MNISTRun(options: options, writesFiles: benchmarkSteps == 0)
     if benchmarkSteps > 0 {
         try TrainingBenchmark.run(run, steps: benchmarkSteps)
@@ -38,6 +39,5 @@ do {
         exit(130)
     }
 } catch {
-    FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
-    exit(1)
+    CommandFailure.exit(error, command: command, arguments: arguments)   // usage errors: 2, failures: 1
 }

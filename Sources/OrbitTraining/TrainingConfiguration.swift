@@ -38,7 +38,8 @@ public struct TrainingConfiguration {
         self.epochs = epochs
     }
 
-    var checkpointURL: URL? { directory?.appendingPathComponent("checkpoint.safetensors") }
+    /// `directory`'s checkpoint.safetensors.
+    public var checkpointURL: URL? { directory?.appendingPathComponent("checkpoint.safetensors") }
     var bestURL: URL? { directory?.appendingPathComponent("best.safetensors") }
     var metricsURL: URL? { directory?.appendingPathComponent("metrics.jsonl") }
     var curveURL: URL? { directory?.appendingPathComponent("training-curve.png") }

@@ -78,20 +78,13 @@ struct LevelOutcome {
 }
 
 /// Runs the experiment and writes `<output>.md` and `<output>.png`.
-func runLevelExperiment(_ arguments: Arguments) throws {
+func runLevelExperiment(_ command: ExperimentCommand) throws {
     let start = Date()
-    let levels = 0..<(try arguments.value("levels", as: Int.self))
-    let pool = try arguments.value("pool", as: Int.self)
-    let seeds = try arguments.value("seeds", as: String.self).split(separator: ",").compactMap { UInt64($0) }
-    let initialization: RelaxedSteerableInitialization = try arguments.value("rsteer-init", as: String.self) == "random"
-        ? .referenceRandom : .equivariant
-    var settings = ModelSettings(hidden: try arguments.value("hidden"), layers: try arguments.value("layers"),
-                                 bankCount: try arguments.value("banks"), alpha: try arguments.value("alpha"), size: 64 / pool)
-    (settings.inputFrames, settings.relaxedInitialization) = (1, initialization)
-    let training = TrainingSettings(epochs: try arguments.value("epochs"), batchSize: try arguments.value("batch"),
-                                    learningRate: try arguments.value("lr"), decay: try arguments.value("decay"),
-                                    earlyStopAfter: try arguments.value("early-stop-after"))
-    let data = try EquivarianceLevelData(levels: levels, cache: FluidCache(directory: URL(fileURLWithPath: try arguments.value("cache"))))
+    let (levels, pool, seeds, training) = (0..<command.levels, command.pool, command.seeds, command.training)
+    var settings = command.settings
+    (settings.inputFrames, settings.size) = (1, 64 / pool)
+    let initialization = settings.relaxedInitialization
+    let data = try EquivarianceLevelData(levels: levels, cache: FluidCache(directory: URL(fileURLWithPath: command.cache)))
     Console.line(String(format: "equivariance levels %d..<%d: %d simulations ready in %.1f s", levels.lowerBound, levels.upperBound,
                         data.simulations.count, Date().timeIntervalSince(start)))
 
@@ -151,7 +144,7 @@ func runLevelExperiment(_ arguments: Arguments) throws {
                         colour: LinePlot.palette[colours[index % 4]], marker: markers[index % 4])
     }
     let plot = LinePlot(series: series, diagonal: true)
-    var output = try arguments.value("output", as: String.self)
+    var output = command.output
     if output.isEmpty { output = "Docs/results/approximate-equivariance-levels" }
     try FileManager.default.createDirectory(at: URL(fileURLWithPath: output).deletingLastPathComponent(), withIntermediateDirectories: true)
     let picture = URL(fileURLWithPath: output + ".png")

@@ -18,37 +18,8 @@ import OrbitNN
 //
 //     swift run -c release ApproximateEquivarianceExperiments --experiment levels --epochs 20 --hidden 16 --layers 3 --seeds 0
 
-let options = [
-    Option("experiment", default: "table", help: "table (Table 1 on one design) or levels (section 5.2: model vs data equivariance error)"),
-    Option("symmetry", default: "rotation", help: "translation, rotation or scaling"),
-    Option("epochs", default: "30", help: "training epochs (the reference: up to 1000 with early stopping)"),
-    Option("hidden", default: "32", help: "Conv channels; steerable models use hidden/4 regular C4 fields"),
-    Option("layers", default: "5", help: "layers per model"),
-    Option("banks", default: "2", help: "L, filter banks of the relaxed group models"),
-    Option("models", default: "default", help: "comma-separated Table 1 columns (MLP, Conv, Equiv, RPP, Combo, CLCNN, Lift, "
-           + "RGroup, RSteer; those the symmetry has), all, or default (Conv, Equiv and RSteer; translation: Conv and RGroup)"),
-    Option("alpha", default: "1e-5", help: "soft-equivariance regularizer weight of RGroup and RSteer (paper form, linear in alpha)"),
-    Option("rpp-prior", default: "1e-2", help: "RPP: weight of the prior sum of squares on the plain pathway"),
-    Option("hinge-alpha", default: "1", help: "CLCNN: weight of the hinge equivariance penalty"),
-    Option("hinge-margin", default: "1e-2", help: "CLCNN: mean squared equivariance error the hinge penalty tolerates"),
-    Option("train-windows", default: "1000", help: "training windows used per epoch (spread over all tasks and starts)"),
-    Option("eval-windows", default: "200", help: "windows per validation and test split"),
-    Option("seeds", default: "0,1,2", help: "comma-separated seeds"),
-    Option("batch", default: "8", help: "batch size"),
-    Option("lr", default: "1e-3", help: "learning rate"),
-    Option("decay", default: "0.95", help: "StepLR factor per epoch"),
-    Option("early-stop-after", default: "100", help: "epochs before the reference's early-stopping rule applies"),
-    Option("plan", default: "paper", help: "paper (310 frames) or small (62 frames, few starts: for smoke tests)"),
-    Option("tasks", default: "0", help: "use only the first n training and n test-domain tasks (0 = all)"),
-    Option("cache", default: ".build/fluids-cache", help: "directory of cached simulations"),
-    Option("output", default: "", help: "markdown file to write (default Docs/results/approximate-equivariance-<symmetry>.md; "
-           + "levels: the path without extension, default Docs/results/approximate-equivariance-levels)"),
-    Option("levels", default: "10", help: "levels: the data sets 0..<n of growing equivariance error"),
-    Option("pool", default: "1", help: "levels: average the 64 x 64 fields over n x n blocks (2: 32 x 32)"),
-    Option("rsteer-init", default: "equivariant", help: "levels: RSteer starts equivariant or, as the reference, random"),
-]
-let arguments = Arguments.parseOrExit(command: "ApproximateEquivarianceExperiments",
-                                      summary: "Relaxed vs. Conv vs. strictly equivariant models on smoke plumes.", options: options)
+let arguments = Arguments.parseOrExit(command: "ApproximateEquivarianceExperiments", summary: ExperimentCommand.summary,
+                                      options: ExperimentCommand.options)
 
 /// The small plan: train starts 0..<20, validation 20..<25, test-future 25..<30, test-domain 0..<5.
 let smallPlan = FluidSplitPlan(trainStarts: 0..<20, validationStarts: 20..<25, testFutureStarts: 25..<30, testDomainStarts: 0..<5)
@@ -59,37 +30,15 @@ func meanAndDeviation(_ values: [Double]) -> String {
     return String(format: "%.4f ± %.4f", mean, variance.squareRoot())
 }
 
-if (try? arguments.value("experiment", as: String.self)) == "levels" {
-    do {
-        try runLevelExperiment(arguments)
-        exit(0)
-    } catch {
-        Console.line("error: \(error)")
-        exit(1)
-    }
-}
-
 do {
-    guard let symmetry = SmokePlumeDesign.Symmetry(rawValue: try arguments.value("symmetry")) else {
-        Console.line("unknown symmetry; see --help")
-        exit(2)
+    let command = try ExperimentCommand(arguments)
+    if command.experiment == .levels {
+        try runLevelExperiment(command)
+        exit(0)
     }
-    let models: [TableModel]
-    do { models = try TableModel.parse(try arguments.value("models"), for: symmetry) } catch {
-        Console.line("error: \(error)")
-        exit(2)
-    }
-    let plan = try arguments.value("plan", as: String.self) == "small" ? smallPlan : FluidSplitPlan.paper
-    let taskLimit = try arguments.value("tasks", as: Int.self)
-    let seeds = try arguments.value("seeds", as: String.self).split(separator: ",").compactMap { UInt64($0) }
-    var settings = ModelSettings(hidden: try arguments.value("hidden"), layers: try arguments.value("layers"),
-                                 bankCount: try arguments.value("banks"), alpha: try arguments.value("alpha"), size: 64)
-    (settings.priorAlpha, settings.hingeAlpha, settings.hingeMargin) = (try arguments.value("rpp-prior"), try arguments.value("hinge-alpha"),
-                                                                        try arguments.value("hinge-margin"))
-    let training = TrainingSettings(epochs: try arguments.value("epochs"), batchSize: try arguments.value("batch"),
-                                    learningRate: try arguments.value("lr"), decay: try arguments.value("decay"),
-                                    earlyStopAfter: try arguments.value("early-stop-after"))
-    let (trainWindows, evaluationWindows) = (try arguments.value("train-windows", as: Int.self), try arguments.value("eval-windows", as: Int.self))
+    let (symmetry, models, settings, training) = (command.symmetry, command.models, command.settings, command.training)
+    let (plan, taskLimit, seeds) = (command.plan == .small ? smallPlan : FluidSplitPlan.paper, command.taskLimit, command.seeds)
+    let (trainWindows, evaluationWindows) = (command.trainWindows, command.evaluationWindows)
 
     var design: SmokePlumeDesign = switch symmetry {
     case .translation: .translation()
@@ -102,7 +51,7 @@ do {
                                   testDomainTasks: Array(design.testDomainTasks.prefix(taskLimit)))
     }
     let start = Date()
-    let data = try SmokePlumeData(design, cache: FluidCache(directory: URL(fileURLWithPath: try arguments.value("cache"))))
+    let data = try SmokePlumeData(design, cache: FluidCache(directory: URL(fileURLWithPath: command.cache)))
     Console.line(String(format: "%@: %d + %d sequences ready in %.1f s", symmetry.rawValue, data.trainSequences.count,
                         data.testDomainSequences.count, Date().timeIntervalSince(start)))
 
@@ -137,12 +86,11 @@ do {
     }
     let table = lines.joined(separator: "\n") + "\n"
     Console.line(table)
-    var output = try arguments.value("output", as: String.self)
+    var output = command.output
     if output.isEmpty { output = "Docs/results/approximate-equivariance-\(symmetry.rawValue).md" }
     try FileManager.default.createDirectory(at: URL(fileURLWithPath: output).deletingLastPathComponent(), withIntermediateDirectories: true)
     try table.write(toFile: output, atomically: true, encoding: .utf8)
     Console.line(String(format: "wrote %@ (total %.1f s)", output, Date().timeIntervalSince(start)))
 } catch {
-    Console.line("error: \(error)")
-    exit(1)
+    CommandFailure.exit(error, command: "ApproximateEquivarianceExperiments", arguments: arguments)   // usage errors: 2, failures: 1
 }

@@ -11,10 +11,13 @@ import OrbitDatasets
 //
 // Sequences are cached under --cache (one safetensors file per task), so a second run only reads them.
 
+/// What to simulate or measure.
+enum Design: String, CaseIterable { case translation, rotation, scaling, levels, report }
+
 let options = [
     Option("design", default: "report", help: "translation, rotation, scaling, levels or report"),
-    Option("steps", default: "310", help: "simulated steps per task (the paper: 310)"),
-    Option("symmetry-breaking", default: "1", help: "0 = symmetric ... 1 = the paper's design"),
+    Option("steps", default: "310", help: "simulated steps per task, >= 1 (the paper: 310)"),
+    Option("symmetry-breaking", default: "1", help: "0 = symmetric ... 1 = the paper's design (a number in 0...1)"),
     Option("cache", default: ".build/fluids-cache", help: "directory of cached sequences"),
 ]
 let arguments = Arguments.parseOrExit(command: "SmokeData", summary: "Smoke-plume data for approximately equivariant networks.",
@@ -75,38 +78,34 @@ func report(steps: Int) {
 }
 
 do {
-    let steps = try arguments.value("steps", as: Int.self)
-    let breaking = try arguments.value("symmetry-breaking", as: Double.self)
+    let design = try arguments.choice("design", as: Design.self)
+    let steps = try arguments.value("steps", in: 1...)
+    let breaking = try arguments.value("symmetry-breaking", in: 0.0...1.0)
     let cache = FluidCache(directory: URL(fileURLWithPath: try arguments.value("cache", as: String.self)))
-    let design = try arguments.value("design", as: String.self)
     let start = Date()
     switch design {
-    case "report":
+    case .report:
         report(steps: steps)
-    case "levels":
+    case .levels:
         let adapter = BarAdapter("levels")
         let data = try EquivarianceLevelData(cache: cache) { adapter.update($0, $1) }
         Console.line("10 levels simulated or read in \(seconds(start))")
         for level in data.levels {
             Console.line("level \(level): data equivariance error \(String(format: "%.4f", data.dataEquivarianceError(level: level)))")
         }
-    case "translation", "rotation", "scaling":
+    case .translation, .rotation, .scaling:
         let full: SmokePlumeDesign = switch design {
-        case "translation": .translation(symmetryBreaking: breaking)
-        case "rotation": .rotation(symmetryBreaking: breaking)
+        case .translation: .translation(symmetryBreaking: breaking)
+        case .rotation: .rotation(symmetryBreaking: breaking)
         default: .scaling()
         }
         let chosen = full.truncated(toSteps: steps)
-        let adapter = BarAdapter(design)
+        let adapter = BarAdapter(design.rawValue)
         let data = try SmokePlumeData(chosen, cache: cache) { adapter.update($0, $1) }
         let all = data.trainSequences + data.testDomainSequences
         let largest = all.map(\.maximumMagnitude).max() ?? 0
         Console.line("\(design): \(all.count) sequences of \(all.first?.shape ?? []) in \(seconds(start)); max |velocity| \(largest)")
-    default:
-        Console.line("unknown design '\(design)'; see --help")
-        exit(2)
     }
 } catch {
-    Console.line("error: \(error)")
-    exit(1)
+    CommandFailure.exit(error, command: "SmokeData", arguments: arguments)   // usage errors: 2, failures: 1
 }

@@ -23,11 +23,14 @@ public struct IDXArray: Equatable, Sendable {
     }
 
     /// Decodes IDX bytes (already decompressed); the data must be exactly as long as the header says.
-    public init(decoding bytes: [UInt8]) throws(IDXError) {
+    /// With `expectedRank` (MNIST: 3 for images, 1 for labels), a header declaring another number of
+    /// dimensions is rejected by naming that byte, before its dimensions are read.
+    public init(decoding bytes: [UInt8], expectedRank: Int? = nil) throws(IDXError) {
         guard bytes.count >= 4 else { throw .tooShort(byteCount: bytes.count, needed: 4) }
         guard bytes[0] == 0, bytes[1] == 0 else { throw .badMagic(bytes[0], bytes[1]) }
         guard bytes[2] == 0x08 else { throw .unsupportedDataType(bytes[2]) }
         let rank = Int(bytes[3])
+        if let expectedRank, rank != expectedRank { throw .unexpectedRank(found: bytes[3], expected: expectedRank) }
         let headerSize = 4 + 4 * rank
         guard bytes.count >= headerSize else { throw .tooShort(byteCount: bytes.count, needed: headerSize) }
         let dimensions = (0..<rank).map { axis in

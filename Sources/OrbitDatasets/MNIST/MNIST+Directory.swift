@@ -15,8 +15,8 @@ extension MNIST {
         }
     }
 
-    /// The first `<ancestor>/Sources/OrbitDatasets/Data/MNIST` holding the training images, searching
-    /// `start` and its parents, then the directory beside this source file.
+    /// The first `<ancestor>/Sources/OrbitDatasets/Data/MNIST` holding the training images (compressed or
+    /// not), searching `start` and its parents, then the directory beside this source file.
     public static func locateDirectory(from start: URL) throws(DatasetError) -> URL {
         var candidates: [URL] = []
         var directory = start.standardizedFileURL
@@ -30,8 +30,7 @@ extension MNIST {
         candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Data/MNIST", isDirectory: true).standardizedFileURL)
         let marker = Split.training.fileNames.images
-        for candidate in candidates
-        where FileManager.default.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
+        for candidate in candidates where (try? MNIST.file(marker, in: candidate)) != nil {
             return candidate
         }
         throw .directoryNotFound(dataset: "MNIST", searched: candidates.map(\.path))

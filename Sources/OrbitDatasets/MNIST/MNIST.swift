@@ -15,7 +15,8 @@ public struct MNIST: RandomAccessCollection, Sendable {
     public enum Split: String, Sendable, CaseIterable {
         case training, test
 
-        /// The gzip-compressed IDX files, as named on LeCun's page.
+        /// The gzip-compressed IDX files, as named on LeCun's page. The uncompressed files (the same names
+        /// without `.gz`) are read too, when the compressed ones are absent.
         public var fileNames: (images: String, labels: String) {
             switch self {
             case .training: ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
@@ -32,15 +33,26 @@ public struct MNIST: RandomAccessCollection, Sendable {
     /// One label per image, each in 0 ..< `classCount`.
     public let labels: [UInt8]
 
-    /// Loads a split from `directory` (`train-images-idx3-ubyte.gz`, ... as named in `Split.fileNames`).
+    /// Loads a split from `directory` (`train-images-idx3-ubyte.gz`, ... as named in `Split.fileNames`,
+    /// or the same files uncompressed, without `.gz`).
     ///
     /// Throws `DatasetError` naming the file when one is missing or corrupt (bad gzip stream, CRC
-    /// mismatch, bad IDX header), or when images and labels disagree.
+    /// mismatch, bad IDX header: images must have 3 dimensions and labels 1), or when images and labels disagree.
     public init(split: Split, directory: URL) throws(DatasetError) {
         let names = split.fileNames
-        let images = try MNIST.readIDX(directory.appendingPathComponent(names.images))
-        let labels = try MNIST.readIDX(directory.appendingPathComponent(names.labels))
+        let images = try MNIST.readIDX(MNIST.file(names.images, in: directory), rank: 3)
+        let labels = try MNIST.readIDX(MNIST.file(names.labels, in: directory), rank: 1)
         try self.init(images: images, labels: labels)
+    }
+
+    /// `directory/name` (a `.gz` name), or the uncompressed file (the name without `.gz`) when only that
+    /// exists. Throws `.unreadableFile` naming both when neither does.
+    static func file(_ name: String, in directory: URL) throws(DatasetError) -> URL {
+        let compressed = directory.appendingPathComponent(name)
+        let plain = compressed.deletingPathExtension()
+        if FileManager.default.fileExists(atPath: compressed.path) { return compressed }
+        if FileManager.default.fileExists(atPath: plain.path) { return plain }
+        throw .unreadableFile(path: compressed.path, reason: "no such file, nor an uncompressed \(plain.lastPathComponent)")
     }
 
     /// A dataset from decoded IDX arrays: images `[N, height, width]`, labels `[N]` with values 0...9.
@@ -77,8 +89,9 @@ public struct MNIST: RandomAccessCollection, Sendable {
         return LabeledImage(pixels: pixels, channels: 1, height: height, width: width, label: Int(labels[index]))
     }
 
-    /// Reads a gzip-compressed (`.gz`) or plain IDX file.
-    static func readIDX(_ url: URL) throws(DatasetError) -> IDXArray {
+    /// Reads a gzip-compressed or plain IDX file (told apart by the gzip magic bytes 1f 8b, whatever the
+    /// name), which must have `rank` dimensions when given.
+    static func readIDX(_ url: URL, rank: Int? = nil) throws(DatasetError) -> IDXArray {
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: url))
@@ -86,8 +99,8 @@ public struct MNIST: RandomAccessCollection, Sendable {
             throw .unreadableFile(path: url.path, reason: error.localizedDescription)
         }
         do {
-            let contents = url.pathExtension == "gz" ? try Gzip.decompress(bytes) : bytes
-            return try IDXArray(decoding: contents)
+            let contents = bytes.starts(with: [0x1F, 0x8B]) ? try Gzip.decompress(bytes) : bytes
+            return try IDXArray(decoding: contents, expectedRank: rank)
         } catch let error as CompressionError {
             throw .corruptFile(path: url.path, reason: error.description)
         } catch let error as IDXError {

@@ -53,7 +53,7 @@ public struct ModelSelectionError: Error, CustomStringConvertible {
 
     public var description: String {
         let names = TableModel.available(for: symmetry).map { $0 == .conv && symmetry == .translation ? "Conv (= Equiv)" : $0.rawValue }
-        return "unknown or unavailable model \"\(name)\" for \(symmetry.rawValue); available: \(names.joined(separator: ", ")), "
+        return "--models: unknown or unavailable model \"\(name)\" for \(symmetry.rawValue); available: \(names.joined(separator: ", ")), "
             + "or all, or default"
     }
 }

@@ -45,6 +45,6 @@ import Testing
 func idxRejectsEveryTypeButUnsignedBytes(type: UInt8) throws {
     let error = try #require(throws: IDXError.self) { try IDXArray(decoding: [0, 0, type, 1, 0, 0, 0, 1, 0]) }
     #expect(error == .unsupportedDataType(type))
-    #expect(error.description.contains("only 0x8 (unsigned byte) is supported"))
-    if type == 0x0D { #expect(error.description.contains("32-bit float")) }
+    #expect(error.description.contains(" at offset 2 ") && error.description.contains("expected 0x08 (unsigned byte)"))
+    if type == 0x0D { #expect(error.description.hasPrefix("IDX type byte 0x0d at offset 2 (32-bit float)")) }
 }

@@ -1,0 +1,93 @@
+import Foundation
+import OrbitCommandLine
+import OrbitDatasets
+import OrbitModels
+
+/// The command line of `ApproximateEquivarianceExperiments`: the options and their checked values. Every
+/// value is checked before any simulation or training starts; a bad one throws an `ArgumentError`
+/// naming the option and the accepted values (a usage error, exit status 2).
+struct ExperimentCommand {
+    /// Table 1 on one design, or section 5.2's equivariance levels.
+    enum Experiment: String, CaseIterable { case table, levels }
+    /// The windows of each sequence: the paper's split, or a small one for smoke tests.
+    enum Plan: String, CaseIterable { case paper, small }
+    /// How RSteer starts in the levels experiment.
+    enum RSteerStart: String, CaseIterable { case equivariant, random }
+
+    static let summary = "Relaxed vs. Conv vs. strictly equivariant models on smoke plumes."
+
+    static let options = [
+        Option("experiment", default: "table", help: "table (Table 1 on one design) or levels (section 5.2: model vs data equivariance error)"),
+        Option("symmetry", default: "rotation", help: "translation, rotation or scaling"),
+        Option("epochs", default: "30", help: "training epochs, >= 1 (the reference: up to 1000 with early stopping)"),
+        Option("hidden", default: "32", help: "Conv channels, >= 1; steerable models use hidden/4 regular C4 fields"),
+        Option("layers", default: "5", help: "layers per model, >= 2"),
+        Option("banks", default: "2", help: "L, filter banks of the relaxed group models, >= 1"),
+        Option("models", default: "default", help: "comma-separated Table 1 columns (MLP, Conv, Equiv, RPP, Combo, CLCNN, Lift, "
+               + "RGroup, RSteer; those the symmetry has), all, or default (Conv, Equiv and RSteer; translation: Conv and RGroup)"),
+        Option("alpha", default: "1e-5", help: "soft-equivariance regularizer weight of RGroup and RSteer (paper form, linear in alpha)"),
+        Option("rpp-prior", default: "1e-2", help: "RPP: weight of the prior sum of squares on the plain pathway"),
+        Option("hinge-alpha", default: "1", help: "CLCNN: weight of the hinge equivariance penalty"),
+        Option("hinge-margin", default: "1e-2", help: "CLCNN: mean squared equivariance error the hinge penalty tolerates"),
+        Option("train-windows", default: "1000", help: "training windows used per epoch (spread over all tasks and starts)"),
+        Option("eval-windows", default: "200", help: "windows per validation and test split"),
+        Option("seeds", default: "0,1,2", help: "comma-separated seeds"),
+        Option("batch", default: "8", help: "batch size"),
+        Option("lr", default: "1e-3", help: "learning rate"),
+        Option("decay", default: "0.95", help: "StepLR factor per epoch"),
+        Option("early-stop-after", default: "100", help: "epochs before the reference's early-stopping rule applies"),
+        Option("plan", default: "paper", help: "paper (310 frames) or small (62 frames, few starts: for smoke tests)"),
+        Option("tasks", default: "0", help: "use only the first n training and n test-domain tasks (0 = all)"),
+        Option("cache", default: ".build/fluids-cache", help: "directory of cached simulations"),
+        Option("output", default: "", help: "markdown file to write (default Docs/results/approximate-equivariance-<symmetry>.md; "
+               + "levels: the path without extension, default Docs/results/approximate-equivariance-levels)"),
+        Option("levels", default: "10", help: "levels: the data sets 0..<n of growing equivariance error, n in 1...17"),
+        Option("pool", default: "1", help: "levels: average the 64 x 64 fields over n x n blocks (2: 32 x 32; n divides 64)"),
+        Option("rsteer-init", default: "equivariant", help: "levels: RSteer starts equivariant or, as the reference, random"),
+    ]
+
+    let experiment: Experiment
+    let symmetry: SmokePlumeDesign.Symmetry
+    let models: [TableModel]
+    let plan: Plan
+    let taskLimit: Int
+    let seeds: [UInt64]
+    let settings: ModelSettings
+    let training: TrainingSettings
+    let trainWindows: Int
+    let evaluationWindows: Int
+    let cache: String
+    /// `--output` as given (empty: the default path of the experiment).
+    let output: String
+    let levels: Int
+    let pool: Int
+
+    init(_ arguments: Arguments) throws {
+        experiment = try arguments.choice("experiment", as: Experiment.self)
+        symmetry = try arguments.choice("symmetry", as: SmokePlumeDesign.Symmetry.self)
+        models = try TableModel.parse(try arguments.value("models"), for: symmetry)
+        plan = try arguments.choice("plan", as: Plan.self)
+        taskLimit = try arguments.value("tasks", in: 0...)
+        seeds = try arguments.list("seeds", of: UInt64.self)
+        levels = try arguments.value("levels", in: 1...17)
+        pool = Int(try arguments.choice("pool", from: [1, 2, 4, 8, 16, 32].map(String.init)))!
+        var settings = ModelSettings(hidden: try arguments.value("hidden", in: 1...), layers: try arguments.value("layers", in: 2...),
+                                     bankCount: try arguments.value("banks", in: 1...), alpha: try arguments.value("alpha", in: 0...),
+                                     size: 64)
+        settings.priorAlpha = try arguments.value("rpp-prior", in: 0...)
+        settings.hingeAlpha = try arguments.value("hinge-alpha", in: 0...)
+        settings.hingeMargin = try arguments.value("hinge-margin", in: 0...)
+        settings.relaxedInitialization = try arguments.choice("rsteer-init", as: RSteerStart.self) == .random ? .referenceRandom : .equivariant
+        self.settings = settings
+        training = TrainingSettings(epochs: try arguments.value("epochs", in: 1...), batchSize: try arguments.value("batch", in: 1...),
+                                    learningRate: try arguments.value("lr", above: 0), decay: try arguments.value("decay", above: 0),
+                                    earlyStopAfter: try arguments.value("early-stop-after", in: 0...))
+        trainWindows = try arguments.value("train-windows", in: 1...)
+        evaluationWindows = try arguments.value("eval-windows", in: 1...)
+        cache = try arguments.value("cache")
+        output = try arguments.value("output")
+    }
+}
+
+/// An unknown `--models` name is a mistake in the command line.
+extension ModelSelectionError: UsageError {}
