@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
         .testTarget(name: "OrbitTrainingTests", dependencies: ["OrbitTraining", "Orbit", "OrbitNN", "OrbitOptimizers"]),
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit", "OrbitTraining"]),
-        .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit", "OrbitTraining"]),
+        .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit", "OrbitNN", "OrbitTraining"]),
         .testTarget(name: "OrbitModelsTests", dependencies: ["OrbitModels", "Orbit", "OrbitNN", "OrbitDatasets"]),
         .testTarget(name: "ApproximateEquivarianceExperimentsTests",
                     dependencies: ["ApproximateEquivarianceExperiments", "OrbitCommandLine"]),

@@ -25,18 +25,19 @@ final class FlowExperiment {
         let configuration = { (frameCount: Int) in
             TranslatingMNIST.Configuration(frameCount: frameCount, digitCount: options.digits, velocityRange: options.dataVelocityRange)
         }
-        let training = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTraining), count: options.trainingSequences, seed: options.seed,
+        let digits = trainingAndValidationDigits(mnistTraining)
+        let training = SequenceSource(TranslatingMNIST(digits: digits.training, count: options.trainingSequences, seed: options.seed,
                                                        configuration: configuration(frames), resamplesEachEpoch: true))
+        let validation = SequenceSource(TranslatingMNIST(digits: digits.validation, count: options.validationSequences,
+                                                         seed: options.seed &+ 4_000, configuration: configuration(frames)))
         test = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTest), count: options.testSequences, seed: options.seed &+ 1_000,
                                                configuration: configuration(frames)))
         longTest = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTest), count: min(options.testSequences, 100),
                                                    seed: options.seed &+ 2_000,
                                                    configuration: configuration(options.inputFrames + options.lengthFactor * options.predictedFrames)))
-        let test = test
         trainers = try [("grnn", TranslationFlows.stationary), ("fernn-v\(options.modelVelocityRange)", .grid(range: options.modelVelocityRange))]
             .map { name, flows in
-                let trainer = try makeSequenceTrainer(name: name, options: options, training: training,
-                                                      score: { FlowExperiment.testError($0, on: test, options: options) }) { generator in
+                let trainer = try makeSequenceTrainer(name: name, options: options, training: training, validation: validation) { generator in
                     FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: options.hiddenChannels, flows: flows, using: &generator)
                 }
                 try resumeIfPossible(trainer, resume: resume)
@@ -55,11 +56,6 @@ final class FlowExperiment {
         return true
     }
 
-    /// The mean over the predicted steps of the per-step test MSE.
-    static func testError(_ model: FlowPredictor<FlowEquivariantRNNCell>, on test: SequenceSource, options: FlowOptions) -> Double {
-        let perStep = FlowEvaluation.meanSquaredErrorPerStep(model, on: test, inputFrames: options.inputFrames, steps: options.predictedFrames)
-        return perStep.reduce(0, +) / Double(perStep.count)
-    }
 
     /// Prints and writes the test table and the length-generalisation curve, and the pictures.
     func report() throws {
@@ -69,7 +65,7 @@ final class FlowExperiment {
                      "|---|---|---|---|" + String(repeating: "---|", count: options.lengthFactor)]
         var results: [String: Any] = ["options": options.encoded()]
         for trainer in trainers {
-            let testMSE = FlowExperiment.testError(trainer.model, on: test, options: options)
+            let testMSE = meanPredictionError(trainer.model, on: test, options: options)
             let curve = FlowEvaluation.meanSquaredErrorPerStep(trainer.model, on: longTest, inputFrames: options.inputFrames, steps: longSteps)
             let name = trainer.configuration.name
             lines.append("| \(name) | \(trainer.model.cell.flows.count) | \(trainer.model.parameterCount) | "

@@ -4,8 +4,10 @@ import OrbitCommandLine
 /// The settings of `orbit-flows`: the data, the two models, and training. Defaults are the reduced
 /// configuration that `make run` trains in about ten minutes on 2 cores; `--paper` selects the paper's
 /// Translating MNIST setting (Docs/References.md §F2, §F8: 2 digits, data velocities {-2..2}², hidden 128, 4 decoder
-/// layers, 10 + 10 frames, batch 128, Adam 1e-3, clipping 1.0, 50 epochs). The reduced defaults: 1 digit,
-/// velocities {-1..1}², FERNN-V1, hidden 16, 1 decoder layer, 5 + 5 frames, batch 8, 2 × 2,000 sequences.
+/// layers, 10 + 10 frames, batch 128, Adam 1e-3, clipping 1.0, 50 epochs, the best validation epoch kept).
+/// The reduced defaults keep the paper's protocol (10 + 10 frames, validation on sequences of held-out
+/// training digits, the best epoch kept) at a small size: 1 digit, velocities {-1..1}², FERNN-V1, hidden 16,
+/// 1 decoder layer, batch 8, 2 × 2,000 sequences.
 struct FlowOptions: Codable, Equatable {
     var digits = 1
     /// Digits move with velocities drawn from {-R..R}², R = dataVelocityRange.
@@ -14,15 +16,22 @@ struct FlowOptions: Codable, Equatable {
     var modelVelocityRange = 1
     var hiddenChannels = 16
     var decoderLayers = 1
-    var inputFrames = 5
-    var predictedFrames = 5
+    var inputFrames = 10
+    var predictedFrames = 10
     /// Length generalisation: the models predict this many times the training length.
     var lengthFactor = 3
     var trainingSequences = 2_000
     var testSequences = 200
+    /// Validation sequences (fixed), from the last tenth of the MNIST training digits, which training never
+    /// sees (a 54,000 / 6,000 split, about the reference's 422 steps of 128 per epoch); they select the best epoch.
+    var validationSequences = 200
     var epochs = 2
     var batchSize = 8
     var learningRate = 1e-3
+    /// The learning rate of epoch e is learningRate · decay^e (1: constant, as the paper).
+    var learningRateDecay = 1.0
+    /// Stop when the validation MSE has not improved for this many epochs (0: never).
+    var patience = 0
     var clipNorm = 1.0
     var seed: UInt64 = 1
     var dataDirectory = ""
@@ -45,14 +54,17 @@ struct FlowOptions: Codable, Equatable {
         Option("model-velocities", default: "1", help: "k: the FERNN's velocity set {-k..k}^2 (1: FERNN-V1, 2: FERNN-V2)"),
         Option("hidden", default: "16", help: "hidden channels of both models"),
         Option("decoder-layers", default: "1", help: "hidden 3x3 layers of the decoder"),
-        Option("input-frames", default: "5", help: "frames the models read"),
-        Option("predicted-frames", default: "5", help: "frames they learn to predict"),
+        Option("input-frames", default: "10", help: "frames the models read"),
+        Option("predicted-frames", default: "10", help: "frames they learn to predict"),
         Option("length-factor", default: "3", help: "length generalisation: predict this many times --predicted-frames"),
         Option("training-sequences", default: "2000", help: "training sequences per epoch (redrawn every epoch)"),
         Option("test-sequences", default: "200", help: "test sequences (fixed, from MNIST test digits)"),
+        Option("validation-sequences", default: "200", help: "validation sequences (fixed, from held-out training digits); select the best epoch"),
         Option("epochs", default: "2", help: "training epochs per model"),
         Option("batch-size", default: "8", help: "sequences per step"),
         Option("learning-rate", default: "0.001", help: "Adam learning rate"),
+        Option("learning-rate-decay", default: "1", help: "learning-rate multiplier per epoch, in (0, 1] (1: constant)"),
+        Option("patience", default: "0", help: "stop when validation has not improved for N epochs (0: train every epoch)"),
         Option("seed", default: "1", help: "seeds data, initialization and batch order"),
         Option("data", default: "", help: "MNIST directory (default: the copy inside the repository)"),
         Option("output", default: "runs/flows", help: "directory for checkpoints, metrics, results and pictures"),
@@ -69,7 +81,7 @@ struct FlowOptions: Codable, Equatable {
         if arguments.flag("paper") {
             (digits, dataVelocityRange, modelVelocityRange, hiddenChannels, decoderLayers) = (2, 2, 2, 128, 4)
             (inputFrames, predictedFrames) = (10, 10)
-            (trainingSequences, testSequences, epochs, batchSize) = (54_000, 10_000, 50, 128)
+            (trainingSequences, testSequences, validationSequences, epochs, batchSize) = (54_000, 10_000, 6_000, 50, 128)
         }
         /// The option's value when given (or without --paper), else the --paper setting; checked either way.
         func value(_ name: String, _ current: Int, in range: PartialRangeFrom<Int>) throws -> Int {
@@ -85,9 +97,12 @@ struct FlowOptions: Codable, Equatable {
         lengthFactor = try value("length-factor", lengthFactor, in: 1...)
         trainingSequences = try value("training-sequences", trainingSequences, in: 1...)
         testSequences = try value("test-sequences", testSequences, in: 1...)
+        validationSequences = try value("validation-sequences", validationSequences, in: 1...)
         epochs = try value("epochs", epochs, in: 1...)
         batchSize = try value("batch-size", batchSize, in: 1...)
         learningRate = try arguments.value("learning-rate", above: 0)
+        learningRateDecay = try arguments.value("learning-rate-decay", in: Double.ulpOfOne...1.0)
+        patience = try arguments.value("patience", in: 0...)
         seed = try arguments.value("seed")
         dataDirectory = try arguments.value("data")
         outputDirectory = try arguments.value("output")

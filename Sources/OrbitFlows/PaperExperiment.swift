@@ -12,6 +12,7 @@ import OrbitTraining
 /// per velocity of the grid {-G..G}², row-major (v.y outer, v.x inner, as `PixelVector.grid`).
 struct ExperimentData {
     let training: SequenceSource
+    let validation: SequenceSource
     let test: SequenceSource
     let longTest: SequenceSource
     let velocityGrid: [SequenceSource]
@@ -26,12 +27,13 @@ final class PaperExperiment {
     let options: FlowOptions
     let report: ExperimentReport
     private let trainingDigits: DigitPool
+    private let validationDigits: DigitPool
     private let testDigits: DigitPool
 
     init(experiment: ExperimentOptions, options: FlowOptions) throws {
         (self.experiment, self.options) = (experiment, options)
         let directory = options.dataDirectory.isEmpty ? try MNIST.defaultDirectory : URL(fileURLWithPath: options.dataDirectory)
-        trainingDigits = DigitPool(try MNIST(split: .training, directory: directory))
+        (trainingDigits, validationDigits) = trainingAndValidationDigits(try MNIST(split: .training, directory: directory))
         testDigits = DigitPool(try MNIST(split: .test, directory: directory))
         report = ExperimentReport(experiment: experiment, options: options)
         try FileManager.default.createDirectory(at: options.outputURL, withIntermediateDirectories: true)
@@ -43,36 +45,38 @@ final class PaperExperiment {
     }
 
     /// The sequences of seed `seed`: training from `seed`, test from `seed + 1000`, long test (input +
-    /// lengthFactor × predicted frames) from `seed + 2000`, grid cell i from `seed + 3000 + i`.
+    /// lengthFactor × predicted frames) from `seed + 2000`, grid cell i from `seed + 3000 + i`, validation
+    /// (held-out training digits) from `seed + 4000`.
     func data(seed: UInt64) -> ExperimentData {
         let (frames, longFrames) = (options.inputFrames + options.predictedFrames,
                                     options.inputFrames + options.lengthFactor * options.predictedFrames)
         let (range, digits) = (options.dataVelocityRange, options.digits)
         let longCount = min(options.testSequences, 100)
         func sources<Dataset: EpochSampledDataset & Sendable, Metadata>(
-            _ make: (DigitPool, Int, UInt64, Int, Bool) -> Dataset) -> (SequenceSource, SequenceSource, SequenceSource)
+            _ make: (DigitPool, Int, UInt64, Int, Bool) -> Dataset) -> (SequenceSource, SequenceSource, SequenceSource, SequenceSource)
         where Dataset.Element == FrameSequence<Metadata> {
             (SequenceSource(make(trainingDigits, options.trainingSequences, seed, frames, true)),
+             SequenceSource(make(validationDigits, options.validationSequences, seed &+ 4_000, frames, false)),
              SequenceSource(make(testDigits, options.testSequences, seed &+ 1_000, frames, false)),
              SequenceSource(make(testDigits, longCount, seed &+ 2_000, longFrames, false)))
         }
-        let (training, test, longTest): (SequenceSource, SequenceSource, SequenceSource)
+        let (training, validation, test, longTest): (SequenceSource, SequenceSource, SequenceSource, SequenceSource)
         switch experiment.kind {
         case .translating:
-            (training, test, longTest) = sources { pool, count, seed, frameCount, resamples in
+            (training, validation, test, longTest) = sources { pool, count, seed, frameCount, resamples in
                 TranslatingMNIST(digits: pool, count: count, seed: seed,
                                  configuration: .init(frameCount: frameCount, digitCount: digits, velocityRange: range),
                                  resamplesEachEpoch: resamples)
             }
         case .bouncing:
-            (training, test, longTest) = sources { pool, count, seed, frameCount, resamples in
+            (training, validation, test, longTest) = sources { pool, count, seed, frameCount, resamples in
                 BouncingMNIST(digits: pool, count: count, seed: seed,
                               configuration: .init(frameCount: frameCount, digitCount: digits, velocities: PixelVector.grid(range: range)),
                               resamplesEachEpoch: resamples)
             }
         case .rotating:
             let degrees = (-range...range).map { Double($0) * 360 / Double(experiment.groupOrder) }
-            (training, test, longTest) = sources { pool, count, seed, frameCount, resamples in
+            (training, validation, test, longTest) = sources { pool, count, seed, frameCount, resamples in
                 RotatingMNIST(digits: pool, count: count, seed: seed,
                               configuration: .init(frameCount: frameCount, digitCount: digits, angularVelocities: degrees),
                               resamplesEachEpoch: resamples)
@@ -82,7 +86,7 @@ final class PaperExperiment {
             SequenceSource(TranslatingMNIST.fixedVelocity(velocity, digits: testDigits, count: experiment.gridSequences,
                                                           seed: seed &+ 3_000 &+ UInt64(index), frameCount: frames, digitCount: digits))
         }
-        return ExperimentData(training: training, test: test, longTest: longTest, velocityGrid: grid)
+        return ExperimentData(training: training, validation: validation, test: test, longTest: longTest, velocityGrid: grid)
     }
 
     /// Trains and evaluates every model for every seed, then writes the report; false when stopped
@@ -121,7 +125,7 @@ final class PaperExperiment {
         var trained: [(name: String, model: FlowPredictor<Cell>)] = []
         for model in experiment.models {
             let trainer = try makeSequenceTrainer(name: model.description, options: options, training: data.training,
-                                                  score: { self.testError($0, on: data.test) }) { makeCell(model, &$0) }
+                                                  validation: data.validation) { makeCell(model, &$0) }
             try resumeIfPossible(trainer, resume: resume)
             trainer.shouldStop = stop
             let name = model.description
@@ -132,10 +136,10 @@ final class PaperExperiment {
             let trainingSeconds = Date().timeIntervalSince(started)
             let evaluationStarted = Date()
             var result = ModelResult(parameters: trainer.model.parameterCount, velocityCount: velocityCount(model.velocityRange))
-            result.testMSE = testError(trainer.model, on: data.test)
+            result.testMSE = meanPredictionError(trainer.model, on: data.test, options: options)
             result.lengthCurve = FlowEvaluation.meanSquaredErrorPerStep(trainer.model, on: data.longTest, inputFrames: options.inputFrames,
                                                                         steps: options.lengthFactor * options.predictedFrames)
-            result.velocityGrid = data.velocityGrid.map { testError(trainer.model, on: $0) }
+            result.velocityGrid = data.velocityGrid.map { meanPredictionError(trainer.model, on: $0, options: options) }
             (result.trainingSeconds, result.evaluationSeconds) = (trainingSeconds, Date().timeIntervalSince(evaluationStarted))
             result.trainingLosses = trainer.history.map(\.trainingLoss)
             Console.line(String(format: "seed %llu, %@: test MSE %.4e (trained %.0f s, evaluated %.0f s)", options.seed, name,
@@ -145,12 +149,6 @@ final class PaperExperiment {
         }
         if options.seed == experiment.seeds[0] { try writePictures(trained, data.longTest) }
         return true
-    }
-
-    private func testError<Cell>(_ model: FlowPredictor<Cell>, on source: SequenceSource) -> Double {
-        let perStep = FlowEvaluation.meanSquaredErrorPerStep(model, on: source, inputFrames: options.inputFrames,
-                                                             steps: options.predictedFrames)
-        return perStep.reduce(0, +) / Double(perStep.count)
     }
 
     /// predictions-<i>.png (first seed): truth in the first row, then each model predicting the long test.

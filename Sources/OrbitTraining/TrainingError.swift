@@ -11,7 +11,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFinite(name: String, epoch: Int, step: Int, loss: Double, gradientNorm: Double, checkpoint: String?)
     /// The schedule gave a learning rate that is not a positive finite number.
     case invalidLearningRate(name: String, epoch: Int, value: Double)
-    case fileSystem(operation: String, path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -26,7 +25,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
                 + " (try a smaller learning rate or gradient clipping)"
         case .invalidLearningRate(let name, let epoch, let value):
             "\(name): the learning rate of epoch \(epoch) is \(value); it must be a positive finite number"
-        case .fileSystem(let operation, let path, let reason): "cannot \(operation) \(path): \(reason)"
         }
     }
 }

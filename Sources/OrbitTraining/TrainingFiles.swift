@@ -22,12 +22,10 @@ enum TrainingFiles {
         return decoder
     }()
 
+    /// Foundation's file errors pass through unchanged: they carry the path and the POSIX reason, which
+    /// the command line's `CommandFailure` turns into one line naming the option that chose the path.
     static func createDirectory(_ directory: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw TrainingError.fileSystem(operation: "create the folder", path: directory.path, reason: reason(error))
-        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
     static func writeCheckpoint(model: any Module, optimizer: any Optimizer, position: TrainingPosition, history: [EpochRecord],
@@ -81,13 +79,8 @@ enum TrainingFiles {
 
     /// Replaces the metrics file by `records` (the checkpoint's history) and opens it for appending.
     static func startMetrics(at url: URL, records: [[String: MetricValue]]) throws -> MetricsLog {
-        let lines = records.map { MetricsLog.line($0) }.joined()
-        do {
-            try Data(lines.utf8).write(to: url, options: .atomic)
-            return try MetricsLog(appendingTo: url)
-        } catch {
-            throw TrainingError.fileSystem(operation: "write", path: url.path, reason: reason(error))
-        }
+        try Data(records.map { MetricsLog.line($0) }.joined().utf8).write(to: url, options: .atomic)
+        return try MetricsLog(appendingTo: url)
     }
 
     /// training-curve.png: the training loss (orange, squares) and the validation score (blue, circles)
@@ -98,14 +91,5 @@ enum TrainingFiles {
         let plot = LinePlot(series: [.init(points: training, colour: LinePlot.palette[0], marker: .square),
                                      .init(points: validation, colour: LinePlot.palette[1], marker: .circle)])
         try plot.image.writePNG(to: url)
-    }
-
-    /// The one-line reason of a Foundation file error ("permission denied", "no such file").
-    static func reason(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let code = underlying.flatMap({ $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }) {
-            return String(cString: strerror(code))
-        }
-        return (error as NSError).localizedDescription
     }
 }

@@ -39,7 +39,7 @@ func eachBadFlowOptionIsNamedAlone(words: [String], expected: String) {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-flow-paths-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: output) }
     var options = FlowOptions()
-    (options.trainingSequences, options.testSequences, options.hiddenChannels, options.modelVelocityRange) = (4, 4, 2, 2)
+    (options.trainingSequences, options.testSequences, options.validationSequences, options.hiddenChannels, options.modelVelocityRange) = (4, 4, 4, 2, 2)
     options.outputDirectory = output.path
     let experiment = try FlowExperiment(options: options, resume: false)
     #expect(options.checkpoints == experiment.trainers.compactMap(\.configuration.checkpointURL))

@@ -1,5 +1,6 @@
 import Foundation
 import Orbit
+import OrbitNN
 import OrbitTraining
 import Testing
 @testable import OrbitFlows
@@ -17,7 +18,7 @@ private func tinyOptions(output: String) -> FlowOptions {
     var options = FlowOptions()
     (options.hiddenChannels, options.decoderLayers) = (4, 0)
     (options.inputFrames, options.predictedFrames, options.lengthFactor) = (3, 2, 2)
-    (options.trainingSequences, options.testSequences, options.batchSize, options.epochs) = (12, 6, 4, 2)
+    (options.trainingSequences, options.testSequences, options.validationSequences, options.batchSize, options.epochs) = (12, 6, 5, 4, 2)
     options.outputDirectory = output
     return options
 }
@@ -37,6 +38,19 @@ private func tinyOptions(output: String) -> FlowOptions {
     #expect(curve?.count == 4 && curve!.allSatisfy { $0.isFinite && $0 >= 0 })
     let png = try Data(contentsOf: URL(fileURLWithPath: directory + "/predictions-0.png"))
     #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+    // Each model: a validation MSE per epoch, its best epoch's weights in the model and on disk, a curve.
+    for trainer in experiment.trainers {
+        let folder = directory + "/" + trainer.configuration.name
+        let metrics = try String(contentsOfFile: folder + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(metrics.count == 2 && metrics.allSatisfy { $0.contains("\"validation_mse\": ") })
+        let best = try #require(trainer.selection.bestEpoch)
+        let saved = try Checkpoint(contentsOf: URL(fileURLWithPath: folder + "/best.safetensors"))
+        #expect(saved.metadata["training.epoch"] == "\(best + 1)")
+        for (name, tensor) in trainer.model.stateDictionary where trainer.model.namedParameters.contains(where: { $0.name == name }) {
+            #expect(saved.modelState[name]?.doubles == tensor.doubles, "\(name) is not the best epoch's")
+        }
+        #expect(FileManager.default.fileExists(atPath: folder + "/training-curve.png"))
+    }
 }
 
 @Test func aStoppedExperimentResumesExactly() throws {

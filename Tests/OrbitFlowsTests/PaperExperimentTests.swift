@@ -17,7 +17,7 @@ private func tinyOptions(output: String) -> FlowOptions {
     var options = FlowOptions()
     (options.hiddenChannels, options.decoderLayers) = (2, 0)
     (options.inputFrames, options.predictedFrames, options.lengthFactor) = (2, 2, 2)
-    (options.trainingSequences, options.testSequences, options.batchSize, options.epochs) = (4, 3, 2, 1)
+    (options.trainingSequences, options.testSequences, options.validationSequences, options.batchSize, options.epochs) = (4, 3, 3, 2, 1)
     options.outputDirectory = output
     return options
 }

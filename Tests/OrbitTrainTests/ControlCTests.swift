@@ -16,7 +16,7 @@ private func packageExecutable(_ name: String) -> URL {
 private let interruptibleRuns: [(executable: String, arguments: [String], stopped: String)] = [
     ("OrbitTrain", ["--training-examples", "6400", "--test-examples", "100", "--batch-size", "32", "--epochs", "2"],
      "stopped at epoch 1"),
-    ("OrbitFlows", ["--training-sequences", "400", "--test-sequences", "8", "--hidden", "4", "--epochs", "1"],
+    ("OrbitFlows", ["--training-sequences", "400", "--test-sequences", "8", "--validation-sequences", "8", "--hidden", "4", "--epochs", "1"],
      "stopped; checkpoints saved"),
 ]
 
