@@ -38,7 +38,7 @@ func controlCSavesACheckpointAndExitsWith130(run: Int, signals: Int) throws {
     process.standardError = FileHandle.nullDevice   // progress bars; an unread pipe could fill and block the child
     try process.run()
     // A hung child must fail the test, not hang the suite.
-    let watchdog = DispatchWorkItem { process.terminate() }
+    let watchdog = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }   // SIGTERM may be blocked in a child
     DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
     defer { watchdog.cancel() }
 
