@@ -20,8 +20,9 @@ private let interruptibleRuns: [(executable: String, arguments: [String], stoppe
      "stopped; checkpoints saved"),
 ]
 
-/// One SIGINT (Ctrl-C), or two in a row as `timeout -s INT` sends them (to the process, then to its group):
-/// both must save the checkpoint.
+/// One SIGINT (Ctrl-C), or two 50 ms apart as `timeout -s INT` sends them (to the process, then to its
+/// group; far enough apart that the signal handler runs twice rather than once for both): both must save
+/// the checkpoint.
 @Test(arguments: interruptibleRuns.indices, [1, 2])
 func controlCSavesACheckpointAndExitsWith130(run: Int, signals: Int) throws {
     let (name, arguments, stopped) = interruptibleRuns[run]
@@ -51,7 +52,10 @@ func controlCSavesACheckpointAndExitsWith130(run: Int, signals: Int) throws {
     }
     try #require(text.contains("parameters"), "\(name) printed no start-up line: \(text)")
     Thread.sleep(forTimeInterval: 0.5)
-    for _ in 0..<signals { kill(process.processIdentifier, SIGINT) }
+    for signal in 0..<signals {
+        if signal > 0 { Thread.sleep(forTimeInterval: 0.05) }
+        kill(process.processIdentifier, SIGINT)
+    }
 
     text += String(decoding: standardOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
