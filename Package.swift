@@ -3,7 +3,8 @@
 // Orbit: a deep-learning framework in pure Swift for symmetry-aware models of moving and flowing data.
 //
 // Dependency rule (no package dependencies at all):
-//   OrbitKernels  <-  Orbit  <-  {OrbitNN, OrbitOptimizers, OrbitDatasets}  <-  test support, tests, benchmarks, executables
+//   OrbitKernels  <-  Orbit  <-  {OrbitNN, OrbitOptimizers, OrbitDatasets}  <-  OrbitModels, OrbitTraining
+//     <-  OrbitExperiments  <-  test support, tests, benchmarks, executables (thin: options, printing, exit codes)
 //   OrbitCommandLine (argument parsing, progress, metrics) depends on Foundation only.
 // `OrbitKernels` is an implementation detail: raw-buffer SIMD kernels and the one parallel-for.
 // `Orbit` imports it with `internal import`, so no kernel type can leak into public API.
@@ -21,6 +22,7 @@ let package = Package(
         .library(name: "OrbitImages", targets: ["OrbitImages"]),
         .library(name: "OrbitModels", targets: ["OrbitModels"]),
         .library(name: "OrbitTraining", targets: ["OrbitTraining"]),
+        .library(name: "OrbitExperiments", targets: ["OrbitExperiments"]),
     ],
     targets: [
         // MARK: Public API
@@ -36,6 +38,12 @@ let package = Package(
         .target(name: "OrbitCommandLine", exclude: ["README.md"]),
         .target(name: "OrbitTraining",
                 dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitCommandLine"],
+                exclude: ["README.md"]),
+        // The papers' experiments with their settings and reports (what orbit-flows and
+        // ApproximateEquivarianceExperiments run); OrbitCommandLine only for `Console` progress lines, as the Trainer's.
+        .target(name: "OrbitExperiments",
+                dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitTraining",
+                               "OrbitCommandLine"],
                 exclude: ["README.md"]),
 
         // MARK: Implementation details
@@ -64,10 +72,11 @@ let package = Package(
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
         .testTarget(name: "OrbitTrainingTests", dependencies: ["OrbitTraining", "Orbit", "OrbitNN", "OrbitOptimizers"]),
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit", "OrbitTraining"]),
-        .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "Orbit", "OrbitNN", "OrbitTraining"]),
+        .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "OrbitExperiments", "OrbitCommandLine"]),
+        .testTarget(name: "OrbitExperimentsTests", dependencies: ["OrbitExperiments", "Orbit", "OrbitNN", "OrbitTraining"]),
         .testTarget(name: "OrbitModelsTests", dependencies: ["OrbitModels", "Orbit", "OrbitNN", "OrbitDatasets"]),
         .testTarget(name: "ApproximateEquivarianceExperimentsTests",
-                    dependencies: ["ApproximateEquivarianceExperiments", "OrbitCommandLine"]),
+                    dependencies: ["ApproximateEquivarianceExperiments", "OrbitExperiments", "OrbitCommandLine"]),
 
         // MARK: Executables
         .executableTarget(
@@ -84,14 +93,14 @@ let package = Package(
             path: "Sources/Examples/SmokeData"),
         .executableTarget(
             name: "ApproximateEquivarianceExperiments",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"],
+            dependencies: ["OrbitDatasets", "OrbitModels", "OrbitExperiments", "OrbitCommandLine"],
             path: "Sources/Examples/ApproximateEquivarianceExperiments"),
         .executableTarget(
             name: "OrbitTrain",
             dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"]),
         .executableTarget(
             name: "OrbitFlows",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"]),
+            dependencies: ["Orbit", "OrbitExperiments", "OrbitCommandLine"]),
         .executableTarget(
             name: "OrbitBenchmarks",
             dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitModels", "OrbitOptimizers", "OrbitCommandLine"],

@@ -1,17 +1,16 @@
 import Foundation
 import Orbit
 import OrbitCommandLine
-import OrbitDatasets
-import OrbitModels
-import OrbitNN
+import OrbitExperiments
 
 // orbit-flows: `make run` trains a G-RNN and a FERNN on Translating MNIST and compares them;
 // `--experiment translating|bouncing|rotating` runs one of the paper's experiments instead (PaperExperiment);
-// `--help` lists the options.
+// `--help` lists the options. This file only parses the options (FlowCommandLine.swift), prints and exits:
+// the experiments, their settings and their reports are OrbitExperiments' (a script can run them the same way).
 
 let command = "orbit-flows"
-let arguments = Arguments.parseOrExit(command: command, summary: FlowOptions.summary,
-                                      options: FlowOptions.options + ExperimentOptions.options)
+let arguments = Arguments.parseOrExit(command: command, summary: FlowSettings.summary,
+                                      options: FlowSettings.options + PaperExperimentSettings.options)
 
 /// Ctrl-C stops training at the next step boundary after saving a checkpoint; a second Ctrl-C quits at once.
 let interruption = Interruption.handlingControlC()
@@ -19,30 +18,30 @@ let interruption = Interruption.handlingControlC()
 do {
     let threads = try arguments.value("threads", in: 0...)
     if threads > 0 { Parallelism.threadCount = threads }
-    let options = try FlowOptions(arguments)
-    let paperExperiment = try ExperimentOptions.parse(arguments)
+    let settings = try FlowSettings(arguments)
+    let paperExperiment = try PaperExperimentSettings.parse(arguments)
     if arguments.flag("resume") {   // refuse rather than silently start over
-        try MissingCheckpointError.requireAny(of: paperExperiment?.checkpoints(in: options.outputURL) ?? options.checkpoints)
+        try MissingCheckpointError.requireAny(of: paperExperiment?.checkpoints(in: settings.outputURL) ?? settings.checkpoints)
     }
     if let paperExperiment {
         Console.line("\(command) --experiment \(paperExperiment.kind.rawValue): models \(paperExperiment.models.map(\.description)), "
-                     + "seeds \(paperExperiment.seeds), \(options.digits) digit(s), data velocity range \(options.dataVelocityRange), "
-                     + "\(options.trainingSequences) training sequences per epoch, \(options.epochs) epochs, \(Parallelism.threadCount) threads")
+                     + "seeds \(paperExperiment.seeds), \(settings.digits) digit(s), data velocity range \(settings.dataVelocityRange), "
+                     + "\(settings.trainingSequences) training sequences per epoch, \(settings.epochs) epochs, \(Parallelism.threadCount) threads")
         let started = Date()
-        guard try PaperExperiment(experiment: paperExperiment, options: options)
+        guard try PaperExperiment(experiment: paperExperiment, settings: settings)
             .run(resume: arguments.flag("resume"), stop: { interruption.isRequested }) else {
-            Console.line("stopped; checkpoints saved in \(options.outputDirectory); continue with --resume")
+            Console.line("stopped; checkpoints saved in \(settings.outputDirectory); continue with --resume")
             exit(130)
         }
         Console.line(String(format: "wall clock %.0f s", Date().timeIntervalSince(started)))
         exit(0)
     }
-    let experiment = try FlowExperiment(options: options, resume: arguments.flag("resume"))
-    Console.line("\(command): \(options.digits) digit(s), data velocities {-\(options.dataVelocityRange)..\(options.dataVelocityRange)}², "
-                 + "\(options.trainingSequences) training sequences per epoch, \(options.epochs) epochs, "
-                 + "\(Parallelism.threadCount) threads, output \(options.outputDirectory)")
+    let experiment = try FlowExperiment(settings: settings, resume: arguments.flag("resume"))
+    Console.line("\(command): \(settings.digits) digit(s), data velocities {-\(settings.dataVelocityRange)..\(settings.dataVelocityRange)}², "
+                 + "\(settings.trainingSequences) training sequences per epoch, \(settings.epochs) epochs, "
+                 + "\(Parallelism.threadCount) threads, output \(settings.outputDirectory)")
     guard try experiment.train(stop: { interruption.isRequested }) else {
-        Console.line("stopped; checkpoints saved in \(options.outputDirectory); continue with --resume")
+        Console.line("stopped; checkpoints saved in \(settings.outputDirectory); continue with --resume")
         exit(130)
     }
     try experiment.report()

@@ -1,5 +1,6 @@
 import Foundation
 import OrbitCommandLine
+import OrbitExperiments
 import Testing
 @testable import ApproximateEquivarianceExperiments
 
@@ -42,9 +43,27 @@ func eachBadExperimentOptionIsNamedAlone(words: [String], expected: String) {
 
 @Test func theDefaultsAndTheMakefileCommandLinesParse() throws {
     let defaults = try ExperimentCommand(Arguments([String](), options: ExperimentCommand.options))
-    #expect(defaults.experiment == .table && defaults.plan == .paper && defaults.seeds == [0, 1, 2] && defaults.training.epochs == 30)
+    #expect(defaults.experiment == .table && defaults.settings.plan == .paper && defaults.settings.seeds == [0, 1, 2]
+            && defaults.settings.training.epochs == 30)
     let levels = try ExperimentCommand(Arguments(["--experiment", "levels", "--levels", "10", "--pool", "2", "--epochs", "20", "--hidden", "16",
                                                   "--layers", "3", "--batch", "8", "--lr", "1e-3", "--decay", "0.9", "--seeds", "0"],
                                                  options: ExperimentCommand.options))
-    #expect(levels.experiment == .levels && levels.pool == 2 && levels.seeds == [0] && levels.training.decay == 0.9)
+    #expect(levels.experiment == .levels && levels.settings.pool == 2 && levels.settings.seeds == [0] && levels.settings.training.decay == 0.9)
+}
+
+/// The library's `ApproximateEquivarianceSettings(symmetry:)` is what the command line gives without options.
+@Test(arguments: ["translation", "rotation", "scaling"])
+func theLibraryDefaultsAreTheCommandDefaults(symmetry: String) throws {
+    let parsed = try ExperimentCommand(Arguments(["--symmetry", symmetry], options: ExperimentCommand.options)).settings
+    let library = ApproximateEquivarianceSettings(symmetry: parsed.symmetry)
+    #expect(parsed.models == library.models && parsed.plan == library.plan && parsed.taskLimit == library.taskLimit)
+    #expect(parsed.seeds == library.seeds && parsed.trainWindows == library.trainWindows && parsed.evaluationWindows == library.evaluationWindows)
+    #expect(parsed.cache == library.cache && parsed.output == library.output && parsed.levels == library.levels && parsed.pool == library.pool)
+    let (a, b) = (parsed.modelSettings, library.modelSettings)
+    #expect(a.hidden == b.hidden && a.layers == b.layers && a.bankCount == b.bankCount && a.alpha == b.alpha && a.size == b.size)
+    #expect(a.priorAlpha == b.priorAlpha && a.hingeAlpha == b.hingeAlpha && a.hingeMargin == b.hingeMargin && a.inputFrames == b.inputFrames)
+    #expect(a.relaxedInitialization == b.relaxedInitialization)
+    let (x, y) = (parsed.training, library.training)
+    #expect(x.epochs == y.epochs && x.batchSize == y.batchSize && x.learningRate == y.learningRate && x.decay == y.decay
+            && x.weightDecay == y.weightDecay && x.earlyStopAfter == y.earlyStopAfter)
 }

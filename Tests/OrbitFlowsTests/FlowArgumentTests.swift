@@ -1,18 +1,19 @@
 import Foundation
 import OrbitCommandLine
+import OrbitExperiments
 import Testing
 @testable import OrbitFlows
 
-// orbit-flows' options: each bad value named alone with its range, and `--resume` looking for exactly the
-// checkpoints the trainers write.
+// orbit-flows' options (the executable's parsing into OrbitExperiments' settings): each bad value named alone
+// with its range, the defaults and --paper, and `--resume` looking for exactly the checkpoints the trainers write.
 
-private let allOptions = FlowOptions.options + ExperimentOptions.options
+private let allOptions = FlowSettings.options + PaperExperimentSettings.options
 
 private func message(_ words: [String]) -> String {
     do {
         let arguments = try Arguments(words, options: allOptions)
-        _ = try FlowOptions(arguments)
-        _ = try ExperimentOptions.parse(arguments)
+        _ = try FlowSettings(arguments)
+        _ = try PaperExperimentSettings.parse(arguments)
         return "accepted"
     } catch {
         return "\(error)"
@@ -38,16 +39,42 @@ func eachBadFlowOptionIsNamedAlone(words: [String], expected: String) {
 @Test func resumeLooksForTheCheckpointsTheTrainersWrite() throws {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-flow-paths-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: output) }
-    var options = FlowOptions()
-    (options.trainingSequences, options.testSequences, options.validationSequences, options.hiddenChannels, options.modelVelocityRange) = (4, 4, 4, 2, 2)
-    options.outputDirectory = output.path
-    let experiment = try FlowExperiment(options: options, resume: false)
-    #expect(options.checkpoints == experiment.trainers.compactMap(\.configuration.checkpointURL))
+    var settings = FlowSettings()
+    (settings.trainingSequences, settings.testSequences, settings.validationSequences, settings.hiddenChannels, settings.modelVelocityRange) = (4, 4, 4, 2, 2)
+    settings.outputDirectory = output.path
+    let experiment = try FlowExperiment(settings: settings, resume: false)
+    #expect(settings.checkpoints == experiment.trainers.compactMap(\.configuration.checkpointURL))
 
     let arguments = try Arguments(["--experiment", "bouncing", "--seeds", "4,5", "--models", "grnn,fernn-v1-mix"], options: allOptions)
-    let paper = try #require(try ExperimentOptions.parse(arguments))
+    let paper = try #require(try PaperExperimentSettings.parse(arguments))
     #expect(paper.checkpoints(in: output).map { $0.path.dropFirst(output.path.count) } == [
         "/seed-4/grnn/checkpoint.safetensors", "/seed-4/fernn-v1-mix/checkpoint.safetensors",
         "/seed-5/grnn/checkpoint.safetensors", "/seed-5/fernn-v1-mix/checkpoint.safetensors",
     ])
+}
+
+/// The library's defaults and `paper` are what the command line gives without options and with --paper.
+@Test func theDefaultsAndPaperAreTheCommandLines() throws {
+    #expect(try FlowSettings(Arguments([String](), options: allOptions)) == FlowSettings())
+    #expect(try FlowSettings(Arguments(["--paper"], options: allOptions)) == FlowSettings.paper)
+    var paper = FlowSettings.paper
+    paper.epochs = 3
+    #expect(try FlowSettings(Arguments(["--paper", "--epochs", "3"], options: allOptions)) == paper)
+}
+
+private func experiment(_ words: [String]) throws -> PaperExperimentSettings? {
+    try PaperExperimentSettings.parse(Arguments(words, options: allOptions))
+}
+
+@Test func experimentArgumentsParse() throws {
+    #expect(try experiment([]) == nil)
+    let table = try #require(try experiment(["--experiment", "translating"]))
+    #expect(table.models.map(\.description) == ["grnn", "fernn-v1", "fernn-v2"] && table.seeds == [1, 2, 3])
+    let bouncing = try #require(try experiment(["--experiment", "bouncing", "--models", "fernn-v1,fernn-v1-mix", "--seeds", "4"]))
+    #expect(bouncing.models == [try #require(.init("fernn-v1")), try #require(.init("fernn-v1-mix"))] && bouncing.models[1].mixesVelocities)
+    #expect(bouncing.seeds == [4])
+    for wrong in [["--experiment", "spinning"], ["--experiment", "translating", "--models", "fernn-2"],
+                  ["--experiment", "rotating", "--models", "fernn-v1-mix"], ["--experiment", "translating", "--seeds", "one"]] {
+        #expect(throws: ArgumentError.self) { try experiment(wrong) }
+    }
 }

@@ -1,16 +1,16 @@
 import Foundation
 import OrbitCommandLine
 import OrbitDatasets
+import OrbitExperiments
 import OrbitModels
 
-/// The command line of `ApproximateEquivarianceExperiments`: the options and their checked values. Every
-/// value is checked before any simulation or training starts; a bad one throws an `ArgumentError`
+/// The command line of `ApproximateEquivarianceExperiments`: the options and their checked values, which
+/// experiment to run and its `ApproximateEquivarianceSettings` (the experiments are OrbitExperiments').
+/// Every value is checked before any simulation or training starts; a bad one throws an `ArgumentError`
 /// naming the option and the accepted values (a usage error, exit status 2).
 struct ExperimentCommand {
     /// Table 1 on one design, or section 5.2's equivariance levels.
     enum Experiment: String, CaseIterable { case table, levels }
-    /// The windows of each sequence: the paper's split, or a small one for smoke tests.
-    enum Plan: String, CaseIterable { case paper, small }
     /// How RSteer starts in the levels experiment.
     enum RSteerStart: String, CaseIterable { case equivariant, random }
 
@@ -47,45 +47,34 @@ struct ExperimentCommand {
     ]
 
     let experiment: Experiment
-    let symmetry: SmokePlumeDesign.Symmetry
-    let models: [TableModel]
-    let plan: Plan
-    let taskLimit: Int
-    let seeds: [UInt64]
-    let settings: ModelSettings
-    let training: TrainingSettings
-    let trainWindows: Int
-    let evaluationWindows: Int
-    let cache: String
-    /// `--output` as given (empty: the default path of the experiment).
-    let output: String
-    let levels: Int
-    let pool: Int
+    let settings: ApproximateEquivarianceSettings
 
     init(_ arguments: Arguments) throws {
         experiment = try arguments.choice("experiment", as: Experiment.self)
-        symmetry = try arguments.choice("symmetry", as: SmokePlumeDesign.Symmetry.self)
-        models = try TableModel.parse(try arguments.value("models"), for: symmetry)
-        plan = try arguments.choice("plan", as: Plan.self)
-        taskLimit = try arguments.value("tasks", in: 0...)
-        seeds = try arguments.list("seeds", of: UInt64.self)
-        levels = try arguments.value("levels", in: 1...17)
-        pool = Int(try arguments.choice("pool", from: [1, 2, 4, 8, 16, 32].map(String.init)))!
-        var settings = ModelSettings(hidden: try arguments.value("hidden", in: 1...), layers: try arguments.value("layers", in: 2...),
-                                     bankCount: try arguments.value("banks", in: 1...), alpha: try arguments.value("alpha", in: 0...),
-                                     size: 64)
-        settings.priorAlpha = try arguments.value("rpp-prior", in: 0...)
-        settings.hingeAlpha = try arguments.value("hinge-alpha", in: 0...)
-        settings.hingeMargin = try arguments.value("hinge-margin", in: 0...)
-        settings.relaxedInitialization = try arguments.choice("rsteer-init", as: RSteerStart.self) == .random ? .referenceRandom : .equivariant
+        var settings = ApproximateEquivarianceSettings(symmetry: try arguments.choice("symmetry", as: SmokePlumeDesign.Symmetry.self))
+        settings.models = try TableModel.parse(try arguments.value("models"), for: settings.symmetry)
+        settings.plan = try arguments.choice("plan", as: ApproximateEquivarianceSettings.Plan.self)
+        settings.taskLimit = try arguments.value("tasks", in: 0...)
+        settings.seeds = try arguments.list("seeds", of: UInt64.self)
+        settings.levels = try arguments.value("levels", in: 1...17)
+        settings.pool = Int(try arguments.choice("pool", from: [1, 2, 4, 8, 16, 32].map(String.init)))!
+        var model = ModelSettings(hidden: try arguments.value("hidden", in: 1...), layers: try arguments.value("layers", in: 2...),
+                                  bankCount: try arguments.value("banks", in: 1...), alpha: try arguments.value("alpha", in: 0...),
+                                  size: 64)
+        model.priorAlpha = try arguments.value("rpp-prior", in: 0...)
+        model.hingeAlpha = try arguments.value("hinge-alpha", in: 0...)
+        model.hingeMargin = try arguments.value("hinge-margin", in: 0...)
+        model.relaxedInitialization = try arguments.choice("rsteer-init", as: RSteerStart.self) == .random ? .referenceRandom : .equivariant
+        settings.modelSettings = model
+        settings.training = FluidTrainingSettings(epochs: try arguments.value("epochs", in: 1...),
+                                                  batchSize: try arguments.value("batch", in: 1...),
+                                                  learningRate: try arguments.value("lr", above: 0), decay: try arguments.value("decay", above: 0),
+                                                  earlyStopAfter: try arguments.value("early-stop-after", in: 0...))
+        settings.trainWindows = try arguments.value("train-windows", in: 1...)
+        settings.evaluationWindows = try arguments.value("eval-windows", in: 1...)
+        settings.cache = try arguments.value("cache")
+        settings.output = try arguments.value("output")   // as given (empty: the default path of the experiment)
         self.settings = settings
-        training = TrainingSettings(epochs: try arguments.value("epochs", in: 1...), batchSize: try arguments.value("batch", in: 1...),
-                                    learningRate: try arguments.value("lr", above: 0), decay: try arguments.value("decay", above: 0),
-                                    earlyStopAfter: try arguments.value("early-stop-after", in: 0...))
-        trainWindows = try arguments.value("train-windows", in: 1...)
-        evaluationWindows = try arguments.value("eval-windows", in: 1...)
-        cache = try arguments.value("cache")
-        output = try arguments.value("output")
     }
 }
 

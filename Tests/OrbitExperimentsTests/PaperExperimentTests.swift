@@ -1,11 +1,10 @@
 import Foundation
 import Orbit
-import OrbitCommandLine
+import OrbitExperiments
 import Testing
-@testable import OrbitFlows
 
-// The experiments mode (`orbit-flows --experiment`): its arguments, the fixed-velocity test sets, and
-// each experiment end to end at a tiny size.
+// The paper's experiments (`orbit-flows --experiment`): the fixed-velocity test sets, and each experiment
+// end to end at a tiny size (their command-line parsing is tested in OrbitFlowsTests).
 
 private func temporaryDirectory() throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-experiments-\(UUID().uuidString)").path
@@ -13,30 +12,13 @@ private func temporaryDirectory() throws -> String {
     return path
 }
 
-private func tinyOptions(output: String) -> FlowOptions {
-    var options = FlowOptions()
-    (options.hiddenChannels, options.decoderLayers) = (2, 0)
-    (options.inputFrames, options.predictedFrames, options.lengthFactor) = (2, 2, 2)
-    (options.trainingSequences, options.testSequences, options.validationSequences, options.batchSize, options.epochs) = (4, 3, 3, 2, 1)
-    options.outputDirectory = output
-    return options
-}
-
-private func experiment(_ words: [String]) throws -> ExperimentOptions? {
-    try ExperimentOptions.parse(Arguments(words, options: FlowOptions.options + ExperimentOptions.options))
-}
-
-@Test func experimentArgumentsParse() throws {
-    #expect(try experiment([]) == nil)
-    let table = try #require(try experiment(["--experiment", "translating"]))
-    #expect(table.models.map(\.description) == ["grnn", "fernn-v1", "fernn-v2"] && table.seeds == [1, 2, 3])
-    let bouncing = try #require(try experiment(["--experiment", "bouncing", "--models", "fernn-v1,fernn-v1-mix", "--seeds", "4"]))
-    #expect(bouncing.models == [try .init("fernn-v1"), try .init("fernn-v1-mix")] && bouncing.models[1].mixesVelocities)
-    #expect(bouncing.seeds == [4])
-    for wrong in [["--experiment", "spinning"], ["--experiment", "translating", "--models", "fernn-2"],
-                  ["--experiment", "rotating", "--models", "fernn-v1-mix"], ["--experiment", "translating", "--seeds", "one"]] {
-        #expect(throws: ArgumentError.self) { try experiment(wrong) }
-    }
+private func tinyOptions(output: String) -> FlowSettings {
+    var settings = FlowSettings()
+    (settings.hiddenChannels, settings.decoderLayers) = (2, 0)
+    (settings.inputFrames, settings.predictedFrames, settings.lengthFactor) = (2, 2, 2)
+    (settings.trainingSequences, settings.testSequences, settings.validationSequences, settings.batchSize, settings.epochs) = (4, 3, 3, 2, 1)
+    settings.outputDirectory = output
+    return settings
 }
 
 /// Each fixed-velocity test set moves every digit by exactly its velocity: with one digit on the torus,
@@ -44,9 +26,9 @@ private func experiment(_ words: [String]) throws -> ExperimentOptions? {
 @Test func theFixedVelocityTestSetsMoveAtTheirVelocity() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    var chosen = try #require(try experiment(["--experiment", "translating", "--grid-range", "2", "--grid-sequences", "3"]))
-    chosen.seeds = [5]
-    let paper = try PaperExperiment(experiment: chosen, options: tinyOptions(output: directory))
+    var chosen = PaperExperimentSettings(kind: .translating)
+    (chosen.gridRange, chosen.gridSequences, chosen.seeds) = (2, 3, [5])
+    let paper = try PaperExperiment(experiment: chosen, settings: tinyOptions(output: directory))
     let data = paper.data(seed: 5)
     #expect(data.velocityGrid.count == 25 && paper.gridVelocities.count == 25)
     for (velocity, source) in zip(paper.gridVelocities, data.velocityGrid) {
@@ -59,16 +41,23 @@ private func experiment(_ words: [String]) throws -> ExperimentOptions? {
     }
 }
 
-@Test(arguments: [
-    ["--experiment", "translating", "--models", "grnn,fernn-v1", "--seeds", "1,2", "--grid-range", "1", "--grid-sequences", "2"],
-    ["--experiment", "bouncing", "--models", "fernn-v1,fernn-v1-mix", "--seeds", "1"],
-    ["--experiment", "rotating", "--models", "grnn,fernn-v1", "--seeds", "1", "--group-order", "4"],
-])
-func eachExperimentRunsEndToEnd(words: [String]) throws {
+/// The settings `--experiment translating --models grnn,fernn-v1 --seeds 1,2 --grid-range 1 --grid-sequences 2`,
+/// `--experiment bouncing --models fernn-v1,fernn-v1-mix --seeds 1`, `--experiment rotating --seeds 1 --group-order 4`.
+private let tinyExperiments: [PaperExperimentSettings] = {
+    var translating = PaperExperimentSettings(kind: .translating, models: [.init(velocityRange: 0), .init(velocityRange: 1)])
+    (translating.seeds, translating.gridRange, translating.gridSequences) = ([1, 2], 1, 2)
+    var bouncing = PaperExperimentSettings(kind: .bouncing, models: [.init(velocityRange: 1), .init(velocityRange: 1, mixesVelocities: true)])
+    bouncing.seeds = [1]
+    var rotating = PaperExperimentSettings(kind: .rotating)
+    (rotating.seeds, rotating.groupOrder) = ([1], 4)
+    return [translating, bouncing, rotating]
+}()
+
+@Test(arguments: tinyExperiments)
+func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let chosen = try #require(try experiment(words))
-    let paper = try PaperExperiment(experiment: chosen, options: tinyOptions(output: directory))
+    let paper = try PaperExperiment(experiment: chosen, settings: tinyOptions(output: directory))
     #expect(try paper.run(resume: false, stop: { false }))
     let table = try String(contentsOfFile: directory + "/results.md", encoding: .utf8)
     for model in chosen.models { #expect(table.contains("| \(model) |"), "\(model) row") }
@@ -83,7 +72,7 @@ func eachExperimentRunsEndToEnd(words: [String]) throws {
         let png = try Data(contentsOf: URL(fileURLWithPath: directory + "/velocity-grid-fernn-v1.png"))
         #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
         // The same run resumed from its finished checkpoints trains nothing and measures the same.
-        let again = try PaperExperiment(experiment: chosen, options: tinyOptions(output: directory))
+        let again = try PaperExperiment(experiment: chosen, settings: tinyOptions(output: directory))
         #expect(try again.run(resume: true, stop: { false }))
         #expect(again.report.results["fernn-v1"]?[2]?.testMSE == paper.report.results["fernn-v1"]?[2]?.testMSE)
     }

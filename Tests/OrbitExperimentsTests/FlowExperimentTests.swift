@@ -2,8 +2,8 @@ import Foundation
 import Orbit
 import OrbitNN
 import OrbitTraining
+import OrbitExperiments
 import Testing
-@testable import OrbitFlows
 
 // The main job end to end at a tiny size: both models train, the report and pictures are written, and a
 // run stopped at a step boundary resumes to exactly the uninterrupted run.
@@ -14,19 +14,19 @@ private func temporaryDirectory() throws -> String {
     return path
 }
 
-private func tinyOptions(output: String) -> FlowOptions {
-    var options = FlowOptions()
-    (options.hiddenChannels, options.decoderLayers) = (4, 0)
-    (options.inputFrames, options.predictedFrames, options.lengthFactor) = (3, 2, 2)
-    (options.trainingSequences, options.testSequences, options.validationSequences, options.batchSize, options.epochs) = (12, 6, 5, 4, 2)
-    options.outputDirectory = output
-    return options
+private func tinyOptions(output: String) -> FlowSettings {
+    var settings = FlowSettings()
+    (settings.hiddenChannels, settings.decoderLayers) = (4, 0)
+    (settings.inputFrames, settings.predictedFrames, settings.lengthFactor) = (3, 2, 2)
+    (settings.trainingSequences, settings.testSequences, settings.validationSequences, settings.batchSize, settings.epochs) = (12, 6, 5, 4, 2)
+    settings.outputDirectory = output
+    return settings
 }
 
 @Test func theExperimentTrainsBothModelsAndWritesItsReport() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let experiment = try FlowExperiment(options: tinyOptions(output: directory), resume: false)
+    let experiment = try FlowExperiment(settings: tinyOptions(output: directory), resume: false)
     #expect(try experiment.train(stop: { false }))
     #expect(experiment.trainers.map(\.configuration.name) == ["grnn", "fernn-v1"])
     #expect(experiment.trainers.map { $0.model.cell.flows.count } == [1, 9])
@@ -56,19 +56,19 @@ private func tinyOptions(output: String) -> FlowOptions {
 @Test func aStoppedExperimentResumesExactly() throws {
     let (first, second) = (try temporaryDirectory(), try temporaryDirectory())
     defer { for path in [first, second] { try? FileManager.default.removeItem(atPath: path) } }
-    let straight = try FlowExperiment(options: tinyOptions(output: first), resume: false)
+    let straight = try FlowExperiment(settings: tinyOptions(output: first), resume: false)
     #expect(try straight.train(stop: { false }))
 
     // 3 steps per epoch and model: stop in the G-RNN's second epoch, then in the FERNN's first.
     var steps = 0
-    let interrupted = try FlowExperiment(options: tinyOptions(output: second), resume: false)
+    let interrupted = try FlowExperiment(settings: tinyOptions(output: second), resume: false)
     #expect(try interrupted.train(stop: { steps += 1; return steps == 5 }) == false)
-    let resumed = try FlowExperiment(options: tinyOptions(output: second), resume: true)
+    let resumed = try FlowExperiment(settings: tinyOptions(output: second), resume: true)
     #expect(resumed.trainers[0].position == TrainingPosition(epoch: 1, batch: 1, lossSum: resumed.trainers[0].position.lossSum,
                                                              exampleCount: 4))
     steps = 0
     #expect(try resumed.train(stop: { steps += 1; return steps == 4 }) == false)
-    let finished = try FlowExperiment(options: tinyOptions(output: second), resume: true)
+    let finished = try FlowExperiment(settings: tinyOptions(output: second), resume: true)
     #expect(try finished.train(stop: { false }))
     for (a, b) in zip(finished.trainers, straight.trainers) {
         #expect(a.history.map(\.trainingLoss) == b.history.map(\.trainingLoss), "\(a.configuration.name) losses")

@@ -5,56 +5,65 @@ import OrbitImages
 import OrbitTraining
 
 /// What one trained model measured, for one seed.
-struct ModelResult {
-    var parameters: Int
+public struct PaperExperimentResult {
+    public var parameters: Int
     /// |V|, the velocities of the lifted state (1 for the G-RNN).
-    var velocityCount: Int
+    public var velocityCount: Int
     /// MSE over the trained prediction length on the test set.
-    var testMSE = Double.nan
+    public var testMSE = Double.nan
     /// MSE of each future step, up to lengthFactor × the trained length (long test set).
-    var lengthCurve: [Double] = []
+    public var lengthCurve: [Double] = []
     /// MSE on each fixed-velocity test set, row-major over {-G..G}² (empty when not measured).
-    var velocityGrid: [Double] = []
-    var trainingLosses: [Double] = []
+    public var velocityGrid: [Double] = []
+    /// The training MSE of each epoch.
+    public var trainingLosses: [Double] = []
     /// Wall-clock seconds of training in this process (0 when a finished checkpoint was resumed) and of evaluation.
-    var trainingSeconds = 0.0
-    var evaluationSeconds = 0.0
+    public var trainingSeconds = 0.0
+    public var evaluationSeconds = 0.0
+
+    /// A result with its model's size; the measurements are filled in as they are made.
+    public init(parameters: Int, velocityCount: Int) {
+        (self.parameters, self.velocityCount) = (parameters, velocityCount)
+    }
 }
 
-/// The results of `orbit-flows --experiment`, written to `--output`:
+/// The results of a `PaperExperiment` (`orbit-flows --experiment`), written to `settings.outputURL`:
 /// - results.md: the test-MSE table (mean ± sample std over seeds), the MSE per future step (mean over
 ///   seeds; the trained length is marked), and for Translating MNIST the velocity-generalisation grids;
-/// - results.json: every number per model and seed, with the options;
+/// - results.json: every number per model and seed, with the settings;
 /// - velocity-grid-<model>.png: the grid of MSE (mean over seeds) as a heat map, rows v.y = -G..G (top
 ///   to bottom), columns v.x = -G..G, one logarithmic colour scale shared by all models.
-final class ExperimentReport {
-    let experiment: ExperimentOptions
-    let options: FlowOptions
-    private(set) var results: [String: [UInt64: ModelResult]] = [:]
+public final class PaperExperimentReport {
+    public let experiment: PaperExperimentSettings
+    public let settings: FlowSettings
+    /// The results so far, by model name and seed.
+    public private(set) var results: [String: [UInt64: PaperExperimentResult]] = [:]
 
-    init(experiment: ExperimentOptions, options: FlowOptions) {
-        (self.experiment, self.options) = (experiment, options)
+    /// An empty report of `experiment` run with `settings`.
+    public init(experiment: PaperExperimentSettings, settings: FlowSettings) {
+        (self.experiment, self.settings) = (experiment, settings)
     }
 
-    func add(_ result: ModelResult, model: String, seed: UInt64) { results[model, default: [:]][seed] = result }
+    /// Records what `model` measured for `seed` (replacing an earlier result).
+    public func add(_ result: PaperExperimentResult, model: String, seed: UInt64) { results[model, default: [:]][seed] = result }
 
     private var modelNames: [String] { experiment.models.map(\.description).filter { results[$0] != nil } }
 
-    private func perSeed<Value>(_ model: String, _ value: (ModelResult) -> Value) -> [Value] {
+    private func perSeed<Value>(_ model: String, _ value: (PaperExperimentResult) -> Value) -> [Value] {
         experiment.seeds.compactMap { results[model]?[$0] }.map(value)
     }
 
     /// Element-wise mean over seeds of equal-length arrays.
-    private func meanOverSeeds(_ model: String, _ values: (ModelResult) -> [Double]) -> [Double] {
+    private func meanOverSeeds(_ model: String, _ values: (PaperExperimentResult) -> [Double]) -> [Double] {
         let arrays = perSeed(model, values)
         guard let first = arrays.first else { return [] }
         return first.indices.map { index in arrays.map { $0[index] }.reduce(0, +) / Double(arrays.count) }
     }
 
     /// The markdown of results.md.
-    func markdown() -> String {
+    public func markdown() -> String {
         let seeds = experiment.seeds.map(String.init).joined(separator: ", ")
-        var lines = ["## \(experiment.kind.rawValue): test MSE over \(options.predictedFrames) predicted frames (seeds \(seeds))", "",
+        var lines = ["## \(experiment.kind.rawValue): test MSE over \(settings.predictedFrames) predicted frames (seeds \(seeds))", "",
                      "| model | \\|V\\| | parameters | test MSE (mean ± std) | per seed | training s per seed | evaluation s per seed |",
                      "|---|---|---|---|---|---|---|"]
         for name in modelNames {
@@ -64,9 +73,9 @@ final class ExperimentReport {
                          + perSeed(name, { String(format: "%.0f", $0.trainingSeconds) }).joined(separator: ", ") + " | "
                          + perSeed(name, { String(format: "%.0f", $0.evaluationSeconds) }).joined(separator: ", ") + " |")
         }
-        let steps = options.lengthFactor * options.predictedFrames
-        lines += ["", "## MSE per future step (mean over seeds); trained on steps 1-\(options.predictedFrames), tested to \(steps)", "",
-                  "| model | " + (1...steps).map { $0 == options.predictedFrames ? "**\($0)**" : "\($0)" }.joined(separator: " | ") + " |",
+        let steps = settings.lengthFactor * settings.predictedFrames
+        lines += ["", "## MSE per future step (mean over seeds); trained on steps 1-\(settings.predictedFrames), tested to \(steps)", "",
+                  "| model | " + (1...steps).map { $0 == settings.predictedFrames ? "**\($0)**" : "\($0)" }.joined(separator: " | ") + " |",
                   "|---|" + String(repeating: "---|", count: steps)]
         for name in modelNames {
             lines.append("| \(name) | " + meanOverSeeds(name, \.lengthCurve).map { String(format: "%.2e", $0) }.joined(separator: " | ") + " |")
@@ -79,7 +88,7 @@ final class ExperimentReport {
         let range = experiment.gridRange
         let side = 2 * range + 1
         var lines = ["", "## Velocity generalisation: MSE per fixed velocity (\(experiment.gridSequences) sequences each, mean over seeds)",
-                     "", "Trained on velocities {-\(options.dataVelocityRange)..\(options.dataVelocityRange)}² (marked *); "
+                     "", "Trained on velocities {-\(settings.dataVelocityRange)..\(settings.dataVelocityRange)}² (marked *); "
                         + "rows v.y, columns v.x (pixels per frame)."]
         for name in modelNames {
             let grid = meanOverSeeds(name, \.velocityGrid)
@@ -105,7 +114,7 @@ final class ExperimentReport {
     }
 
     private func isTrained(_ velocity: PixelVector) -> Bool {
-        abs(velocity.x) <= options.dataVelocityRange && abs(velocity.y) <= options.dataVelocityRange
+        abs(velocity.x) <= settings.dataVelocityRange && abs(velocity.y) <= settings.dataVelocityRange
     }
 
     private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(1, values.count)) }
@@ -117,13 +126,13 @@ final class ExperimentReport {
         return (low, high)
     }
 
-    /// Writes results.md, results.json and the heat maps.
-    func write() throws {
+    /// Prints results.md and writes it, results.json and the heat maps to `settings.outputURL`.
+    public func write() throws {
         let text = markdown()
         Console.line("\n" + text)
-        let directory = options.outputURL
+        let directory = settings.outputURL
         try Data(text.utf8).write(to: directory.appendingPathComponent("results.md"), options: .atomic)
-        var json: [String: Any] = ["options": options.encoded(), "experiment": experiment.kind.rawValue,
+        var json: [String: Any] = ["options": settings.encoded(), "experiment": experiment.kind.rawValue,
                                    "seeds": experiment.seeds.map { Int($0) }]
         for name in modelNames {
             json[name] = Dictionary(uniqueKeysWithValues: experiment.seeds.compactMap { seed in

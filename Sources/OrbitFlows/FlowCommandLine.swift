@@ -1,42 +1,11 @@
 import Foundation
 import OrbitCommandLine
+import OrbitExperiments
 
-/// The settings of `orbit-flows`: the data, the two models, and training. Defaults are the reduced
-/// configuration that `make run` trains in about ten minutes on 2 cores; `--paper` selects the paper's
-/// Translating MNIST setting (Docs/References.md §F2, §F8: 2 digits, data velocities {-2..2}², hidden 128, 4 decoder
-/// layers, 10 + 10 frames, batch 128, Adam 1e-3, clipping 1.0, 50 epochs, the best validation epoch kept).
-/// The reduced defaults keep the paper's protocol (10 + 10 frames, validation on sequences of held-out
-/// training digits, the best epoch kept) at a small size: 1 digit, velocities {-1..1}², FERNN-V1, hidden 16,
-/// 1 decoder layer, batch 8, 2 × 2,000 sequences.
-struct FlowOptions: Codable, Equatable {
-    var digits = 1
-    /// Digits move with velocities drawn from {-R..R}², R = dataVelocityRange.
-    var dataVelocityRange = 1
-    /// The FERNN's velocity set V = {-k..k}², k = modelVelocityRange (1: FERNN-V1, 2: FERNN-V2).
-    var modelVelocityRange = 1
-    var hiddenChannels = 16
-    var decoderLayers = 1
-    var inputFrames = 10
-    var predictedFrames = 10
-    /// Length generalisation: the models predict this many times the training length.
-    var lengthFactor = 3
-    var trainingSequences = 2_000
-    var testSequences = 200
-    /// Validation sequences (fixed), from the last tenth of the MNIST training digits, which training never
-    /// sees (a 54,000 / 6,000 split, about the reference's 422 steps of 128 per epoch); they select the best epoch.
-    var validationSequences = 200
-    var epochs = 2
-    var batchSize = 8
-    var learningRate = 1e-3
-    /// The learning rate of epoch e is learningRate · decay^e (1: constant, as the paper).
-    var learningRateDecay = 1.0
-    /// Stop when the validation MSE has not improved for this many epochs (0: never).
-    var patience = 0
-    var clipNorm = 1.0
-    var seed: UInt64 = 1
-    var dataDirectory = ""
-    var outputDirectory = "runs/flows"
+// The command line of orbit-flows: the options of `FlowSettings` (the library's plain settings) and of
+// `PaperExperimentSettings`, and their parsing. Everything they configure lives in OrbitExperiments.
 
+extension FlowSettings {
     static let summary = """
         Trains a G-RNN and a FERNN on Translating MNIST (digits moving on a 28x28 torus) to predict the next
         frames, then prints the test MSE of both, the length-generalisation curve (predicting \
@@ -73,16 +42,10 @@ struct FlowOptions: Codable, Equatable {
         Option(flag: "resume", help: "continue from the checkpoints in --output"),
     ]
 
-    init() {}
-
     /// The options of `arguments`, each checked on its own: a bad value throws an `ArgumentError` naming
     /// that option and its accepted range (a usage error, exit status 2).
     init(_ arguments: Arguments) throws {
-        if arguments.flag("paper") {
-            (digits, dataVelocityRange, modelVelocityRange, hiddenChannels, decoderLayers) = (2, 2, 2, 128, 4)
-            (inputFrames, predictedFrames) = (10, 10)
-            (trainingSequences, testSequences, validationSequences, epochs, batchSize) = (54_000, 10_000, 6_000, 50, 128)
-        }
+        self = arguments.flag("paper") ? .paper : FlowSettings()
         /// The option's value when given (or without --paper), else the --paper setting; checked either way.
         func value(_ name: String, _ current: Int, in range: PartialRangeFrom<Int>) throws -> Int {
             arguments.isGiven(name) || !arguments.flag("paper") ? try arguments.value(name, in: range) : current
@@ -107,18 +70,41 @@ struct FlowOptions: Codable, Equatable {
         dataDirectory = try arguments.value("data")
         outputDirectory = try arguments.value("output")
     }
+}
 
-    var outputURL: URL { URL(fileURLWithPath: outputDirectory) }
+extension PaperExperimentSettings {
+    static let options: [Option] = [
+        Option("experiment", default: "", help: "run a paper experiment instead of the main job: translating, bouncing or rotating"),
+        Option("seeds", default: "1,2,3", help: "experiments: comma-separated seeds (the table reports mean ± std over them)"),
+        Option("models", default: "", help: "experiments: comma-separated models, grnn, fernn-vK, fernn-vK-mix (default per experiment)"),
+        Option("grid-range", default: "2", help: "translating: G, test each velocity of {-G..G}^2 separately (0: skip)"),
+        Option("grid-sequences", default: "100", help: "translating: sequences per fixed-velocity test set"),
+        Option("group-order", default: "8", help: "rotating: N of C_N; flows and data velocities are multiples of 360/N degrees"),
+    ]
 
-    /// Where `--resume` of the main job looks for checkpoints: `<output>/<model>/checkpoint.safetensors`
-    /// for the two models `FlowExperiment` trains, "grnn" and "fernn-v<k>".
-    var checkpoints: [URL] {
-        ["grnn", "fernn-v\(modelVelocityRange)"].map { outputURL.appendingPathComponent("\($0)/checkpoint.safetensors") }
-    }
-
-    func encoded() -> String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
-
-    static func decoded(_ text: String) throws -> FlowOptions {
-        try JSONDecoder().decode(FlowOptions.self, from: Data(text.utf8))
+    /// The experiment chosen by `--experiment`, or nil for the main job. Each option is checked on its
+    /// own; a bad value throws an `ArgumentError` naming it and the accepted values.
+    static func parse(_ arguments: Arguments) throws -> PaperExperimentSettings? {
+        guard try !arguments.value("experiment", as: String.self).isEmpty else { return nil }
+        let kind = try arguments.choice("experiment", as: Kind.self)
+        let modelList: String = try arguments.value("models")
+        let models = try modelList.isEmpty ? nil : modelList.split(separator: ",").map { name in
+            guard let model = Model(String(name)) else {
+                throw ArgumentError.invalidValue(option: "models", value: String(name), expected: "grnn, fernn-vK or fernn-vK-mix")
+            }
+            return model
+        }
+        var experiment = PaperExperimentSettings(kind: kind, models: models)
+        guard !experiment.models.isEmpty else {
+            throw ArgumentError.invalidValue(option: "models", value: modelList, expected: "grnn, fernn-vK or fernn-vK-mix, comma-separated")
+        }
+        experiment.seeds = try arguments.list("seeds", of: UInt64.self)
+        experiment.gridRange = try arguments.value("grid-range", in: 0...)
+        experiment.gridSequences = try arguments.value("grid-sequences", in: 1...)
+        experiment.groupOrder = try arguments.value("group-order", in: 1...)
+        if kind == .rotating, experiment.models.contains(where: \.mixesVelocities) {
+            throw ArgumentError.invalidValue(option: "models", value: modelList, expected: "no V-mixing for rotation flows")
+        }
+        return experiment
     }
 }

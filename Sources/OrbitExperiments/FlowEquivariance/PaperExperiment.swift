@@ -10,54 +10,57 @@ import OrbitTraining
 /// The sequences of one seed of an experiment: training (redrawn every epoch, MNIST training digits),
 /// test and long test (fixed, MNIST test digits), and for Translating MNIST one fixed-velocity test set
 /// per velocity of the grid {-G..G}², row-major (v.y outer, v.x inner, as `PixelVector.grid`).
-struct ExperimentData {
-    let training: SequenceSource
-    let validation: SequenceSource
-    let test: SequenceSource
-    let longTest: SequenceSource
-    let velocityGrid: [SequenceSource]
+public struct PaperExperimentData {
+    public let training: SequenceSource
+    public let validation: SequenceSource
+    public let test: SequenceSource
+    public let longTest: SequenceSource
+    public let velocityGrid: [SequenceSource]
 }
 
-/// `orbit-flows --experiment NAME`: for every seed, trains each model of the experiment with the main
-/// job's trainer (same predictor, loss, optimizer, checkpoints; `--resume` works the same) on the same
-/// sequences, evaluates it, and finally writes `ExperimentReport` (results.md, results.json, PNGs) to
-/// `--output`. Seed s trains in `--output/seed-s/<model>/`; its data and initialization come from s.
-final class PaperExperiment {
-    let experiment: ExperimentOptions
-    let options: FlowOptions
-    let report: ExperimentReport
+/// One of the FERNN paper's experiments (`orbit-flows --experiment NAME`): for every seed, trains each model
+/// of the experiment with the main job's trainer (same predictor, loss, optimizer, checkpoints; resuming
+/// works the same) on the same sequences, evaluates it, and finally writes `PaperExperimentReport`
+/// (results.md, results.json, PNGs) to `settings.outputURL`. Seed s trains in `<output>/seed-s/<model>/`;
+/// its data and initialization come from s. Progress goes to standard output.
+public final class PaperExperiment {
+    public let experiment: PaperExperimentSettings
+    public let settings: FlowSettings
+    /// The measurements so far; `run` writes it at the end.
+    public let report: PaperExperimentReport
     private let trainingDigits: DigitPool
     private let validationDigits: DigitPool
     private let testDigits: DigitPool
 
-    init(experiment: ExperimentOptions, options: FlowOptions) throws {
-        (self.experiment, self.options) = (experiment, options)
-        let directory = options.dataDirectory.isEmpty ? try MNIST.defaultDirectory : URL(fileURLWithPath: options.dataDirectory)
+    /// Reads MNIST (`settings.dataDirectory`, or the copy inside the repository) and creates the output directory.
+    public init(experiment: PaperExperimentSettings, settings: FlowSettings) throws {
+        (self.experiment, self.settings) = (experiment, settings)
+        let directory = settings.dataDirectory.isEmpty ? try MNIST.defaultDirectory : URL(fileURLWithPath: settings.dataDirectory)
         (trainingDigits, validationDigits) = trainingAndValidationDigits(try MNIST(split: .training, directory: directory))
         testDigits = DigitPool(try MNIST(split: .test, directory: directory))
-        report = ExperimentReport(experiment: experiment, options: options)
-        try FileManager.default.createDirectory(at: options.outputURL, withIntermediateDirectories: true)
+        report = PaperExperimentReport(experiment: experiment, settings: settings)
+        try FileManager.default.createDirectory(at: settings.outputURL, withIntermediateDirectories: true)
     }
 
     /// The velocities of the fixed-velocity test sets, row-major over {-G..G}² (empty unless translating).
-    var gridVelocities: [PixelVector] {
+    public var gridVelocities: [PixelVector] {
         experiment.kind == .translating && experiment.gridRange > 0 ? PixelVector.grid(range: experiment.gridRange) : []
     }
 
     /// The sequences of seed `seed`: training from `seed`, test from `seed + 1000`, long test (input +
     /// lengthFactor × predicted frames) from `seed + 2000`, grid cell i from `seed + 3000 + i`, validation
     /// (held-out training digits) from `seed + 4000`.
-    func data(seed: UInt64) -> ExperimentData {
-        let (frames, longFrames) = (options.inputFrames + options.predictedFrames,
-                                    options.inputFrames + options.lengthFactor * options.predictedFrames)
-        let (range, digits) = (options.dataVelocityRange, options.digits)
-        let longCount = min(options.testSequences, 100)
+    public func data(seed: UInt64) -> PaperExperimentData {
+        let (frames, longFrames) = (settings.inputFrames + settings.predictedFrames,
+                                    settings.inputFrames + settings.lengthFactor * settings.predictedFrames)
+        let (range, digits) = (settings.dataVelocityRange, settings.digits)
+        let longCount = min(settings.testSequences, 100)
         func sources<Dataset: EpochSampledDataset & Sendable, Metadata>(
             _ make: (DigitPool, Int, UInt64, Int, Bool) -> Dataset) -> (SequenceSource, SequenceSource, SequenceSource, SequenceSource)
         where Dataset.Element == FrameSequence<Metadata> {
-            (SequenceSource(make(trainingDigits, options.trainingSequences, seed, frames, true)),
-             SequenceSource(make(validationDigits, options.validationSequences, seed &+ 4_000, frames, false)),
-             SequenceSource(make(testDigits, options.testSequences, seed &+ 1_000, frames, false)),
+            (SequenceSource(make(trainingDigits, settings.trainingSequences, seed, frames, true)),
+             SequenceSource(make(validationDigits, settings.validationSequences, seed &+ 4_000, frames, false)),
+             SequenceSource(make(testDigits, settings.testSequences, seed &+ 1_000, frames, false)),
              SequenceSource(make(testDigits, longCount, seed &+ 2_000, longFrames, false)))
         }
         let (training, validation, test, longTest): (SequenceSource, SequenceSource, SequenceSource, SequenceSource)
@@ -86,29 +89,30 @@ final class PaperExperiment {
             SequenceSource(TranslatingMNIST.fixedVelocity(velocity, digits: testDigits, count: experiment.gridSequences,
                                                           seed: seed &+ 3_000 &+ UInt64(index), frameCount: frames, digitCount: digits))
         }
-        return ExperimentData(training: training, validation: validation, test: test, longTest: longTest, velocityGrid: grid)
+        return PaperExperimentData(training: training, validation: validation, test: test, longTest: longTest, velocityGrid: grid)
     }
 
     /// Trains and evaluates every model for every seed, then writes the report; false when stopped
-    /// (checkpoints are saved; `--resume` continues, finished models are only re-evaluated).
-    func run(resume: Bool, stop: @escaping () -> Bool) throws -> Bool {
+    /// (checkpoints are saved; `resume: true` continues, finished models are only re-evaluated). `stop` is asked at
+    /// every step boundary (e.g. Ctrl-C).
+    public func run(resume: Bool, stop: @escaping () -> Bool) throws -> Bool {
         for seed in experiment.seeds {
-            var seedOptions = options
-            seedOptions.seed = seed
-            seedOptions.outputDirectory = options.outputURL.appendingPathComponent("seed-\(seed)").path
+            var seedSettings = settings
+            seedSettings.seed = seed
+            seedSettings.outputDirectory = settings.outputURL.appendingPathComponent("seed-\(seed)").path
             let data = data(seed: seed)
-            let hidden = options.hiddenChannels
+            let hidden = settings.hiddenChannels
             let finished: Bool
             switch experiment.kind {
             case .translating, .bouncing:
-                finished = try run(seedOptions, data, resume: resume, stop: stop, velocityCount: { (2 * $0 + 1) * (2 * $0 + 1) }) {
+                finished = try run(seedSettings, data, resume: resume, stop: stop, velocityCount: { (2 * $0 + 1) * (2 * $0 + 1) }) {
                     model, generator in
                     FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: hidden, flows: .grid(range: model.velocityRange),
                                            velocityMixing: model.mixesVelocities ? 3 : 1, using: &generator)
                 }
             case .rotating:
                 let order = experiment.groupOrder
-                finished = try run(seedOptions, data, resume: resume, stop: stop, velocityCount: { 2 * $0 + 1 }) { model, generator in
+                finished = try run(seedSettings, data, resume: resume, stop: stop, velocityCount: { 2 * $0 + 1 }) { model, generator in
                     RotationFlowEquivariantRNNCell(inputChannels: 1, hiddenFields: hidden,
                                                    flows: .range(model.velocityRange, groupOrder: order), using: &generator)
                 }
@@ -119,35 +123,35 @@ final class PaperExperiment {
         return true
     }
 
-    private func run<Cell: LiftedRecurrentCell>(_ options: FlowOptions, _ data: ExperimentData, resume: Bool, stop: @escaping () -> Bool,
+    private func run<Cell: LiftedRecurrentCell>(_ settings: FlowSettings, _ data: PaperExperimentData, resume: Bool, stop: @escaping () -> Bool,
                                                 velocityCount: (Int) -> Int,
-                                                makeCell: @escaping (ExperimentOptions.Model, inout RandomGenerator) -> Cell) throws -> Bool {
+                                                makeCell: @escaping (PaperExperimentSettings.Model, inout RandomGenerator) -> Cell) throws -> Bool {
         var trained: [(name: String, model: FlowPredictor<Cell>)] = []
         for model in experiment.models {
-            let trainer = try makeSequenceTrainer(name: model.description, options: options, training: data.training,
+            let trainer = try makeSequenceTrainer(name: model.description, settings: settings, training: data.training,
                                                   validation: data.validation) { makeCell(model, &$0) }
             try resumeIfPossible(trainer, resume: resume)
             trainer.shouldStop = stop
             let name = model.description
-            Console.line("seed \(options.seed), \(name): \(trainer.model.parameterCount) parameters, "
+            Console.line("seed \(settings.seed), \(name): \(trainer.model.parameterCount) parameters, "
                          + "|V| = \(velocityCount(model.velocityRange))")
             let started = Date()
             guard try trainer.run() else { return false }
             let trainingSeconds = Date().timeIntervalSince(started)
             let evaluationStarted = Date()
-            var result = ModelResult(parameters: trainer.model.parameterCount, velocityCount: velocityCount(model.velocityRange))
-            result.testMSE = meanPredictionError(trainer.model, on: data.test, options: options)
-            result.lengthCurve = FlowEvaluation.meanSquaredErrorPerStep(trainer.model, on: data.longTest, inputFrames: options.inputFrames,
-                                                                        steps: options.lengthFactor * options.predictedFrames)
-            result.velocityGrid = data.velocityGrid.map { meanPredictionError(trainer.model, on: $0, options: options) }
+            var result = PaperExperimentResult(parameters: trainer.model.parameterCount, velocityCount: velocityCount(model.velocityRange))
+            result.testMSE = meanPredictionError(trainer.model, on: data.test, settings: settings)
+            result.lengthCurve = FlowEvaluation.meanSquaredErrorPerStep(trainer.model, on: data.longTest, inputFrames: settings.inputFrames,
+                                                                        steps: settings.lengthFactor * settings.predictedFrames)
+            result.velocityGrid = data.velocityGrid.map { meanPredictionError(trainer.model, on: $0, settings: settings) }
             (result.trainingSeconds, result.evaluationSeconds) = (trainingSeconds, Date().timeIntervalSince(evaluationStarted))
             result.trainingLosses = trainer.history.map(\.trainingLoss)
-            Console.line(String(format: "seed %llu, %@: test MSE %.4e (trained %.0f s, evaluated %.0f s)", options.seed, name,
+            Console.line(String(format: "seed %llu, %@: test MSE %.4e (trained %.0f s, evaluated %.0f s)", settings.seed, name,
                                 result.testMSE, trainingSeconds, result.evaluationSeconds))
-            report.add(result, model: name, seed: options.seed)
+            report.add(result, model: name, seed: settings.seed)
             trained.append((name, trainer.model))
         }
-        if options.seed == experiment.seeds[0] { try writePictures(trained, data.longTest) }
+        if settings.seed == experiment.seeds[0] { try writePictures(trained, data.longTest) }
         return true
     }
 
@@ -155,13 +159,13 @@ final class PaperExperiment {
     private func writePictures<Cell>(_ models: [(name: String, model: FlowPredictor<Cell>)], _ longTest: SequenceSource,
                                      examples: Int = 3) throws {
         let frames = longTest.prefix(examples)
-        let inputs = frames.slice(axis: 1, 0..<options.inputFrames)
-        let predictions = models.map { $0.model(inputs, predicting: options.lengthFactor * options.predictedFrames) }
+        let inputs = frames.slice(axis: 1, 0..<settings.inputFrames)
+        let predictions = models.map { $0.model(inputs, predicting: settings.lengthFactor * settings.predictedFrames) }
         for example in 0..<frames.shape[0] {
             let picture = FlowEvaluation.picture(truth: frames.slice(axis: 0, index: example),
                                                  predictions: predictions.map { $0.slice(axis: 0, index: example) },
-                                                 inputFrames: options.inputFrames)
-            try picture.writePNG(to: options.outputURL.appendingPathComponent("predictions-\(example).png"))
+                                                 inputFrames: settings.inputFrames)
+            try picture.writePNG(to: settings.outputURL.appendingPathComponent("predictions-\(example).png"))
         }
         Console.line("wrote predictions-0..\(frames.shape[0] - 1).png (rows: truth, \(models.map(\.name).joined(separator: ", ")))")
     }
