@@ -119,8 +119,9 @@ public final class Trainer<Model: Module, Batch> {
             guard value.isFinite && norm.isFinite else {
                 try metrics?.write(["event": "non-finite", "epoch": .integer(step.epoch + 1), "step": .integer(step.batch + 1),
                                     "loss": .number(value), "gradient_norm": .number(norm)])
+                let saved = configuration.checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
                 throw TrainingError.nonFinite(name: name, epoch: step.epoch + 1, step: step.batch + 1, loss: value, gradientNorm: norm,
-                                              checkpoint: configuration.checkpointURL?.path)
+                                              checkpoint: saved)
             }
             let clipped = configuration.clipNorm.map { clipByGlobalNorm(gradients, maximumNorm: $0).gradients } ?? gradients
             optimizer.update(parameters, with: clipped)

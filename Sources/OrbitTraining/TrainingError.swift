@@ -21,7 +21,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case .unreadableCheckpoint(let path, let reason): "cannot resume from \(path): \(reason)"
         case .nonFinite(let name, let epoch, let step, let loss, let norm, let checkpoint):
             "\(name): training diverged at epoch \(epoch), step \(step): loss \(loss), gradient norm \(norm); the update was not applied"
-                + (checkpoint.map { "; the last good checkpoint is \($0)" } ?? "")
+                + (checkpoint.map { "; the last good checkpoint is \($0)" } ?? "; no checkpoint was saved yet")
                 + " (try a smaller learning rate or gradient clipping)"
         case .invalidLearningRate(let name, let epoch, let value):
             "\(name): the learning rate of epoch \(epoch) is \(value); it must be a positive finite number"
