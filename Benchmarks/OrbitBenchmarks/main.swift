@@ -20,11 +20,13 @@ if isDebugBuild() {
     exit(2)
 }
 
-let allCases: [BenchmarkCase] = gemmCases() + convolutionCases() + tensorCases() + equivariantCases() + flowCases()
+let listedCases: [BenchmarkCase] = peakCases() + gemmCases() + convolutionCases() + tensorCases() + equivariantCases() + flowCases()
 let wanted = Set(CommandLine.arguments.dropFirst())
+// Flow steps of any shape named `fernn_v<V>_b<B>_h<HID>_t<T_IN>x<T_OUT>_d<LAYERS>` (FlowBenchmarks.swift).
+let allCases = listedCases + wanted.subtracting(listedCases.map(\.name)).sorted().compactMap(FlowShape.init(name:)).map(flowCase)
 let unknown = wanted.subtracting(allCases.map(\.name))
 if !unknown.isEmpty {
-    FileHandle.standardError.write(Data("OrbitBenchmarks: unknown case(s) \(unknown.sorted()); known: \(allCases.map(\.name))\n".utf8))
+    FileHandle.standardError.write(Data("OrbitBenchmarks: unknown case(s) \(unknown.sorted()); known: \(listedCases.map(\.name))\n".utf8))
     exit(2)
 }
 
