@@ -5,7 +5,11 @@
 
 Kernel cases: each side's best (smallest) median over the rounds, and the ratio PyTorch / Orbit (above 1:
 Orbit is faster) with the range of the per-round ratios. FERNN: seconds per training step and peak
-resident memory for |V| = 1, 9, 25, with the cost per added velocity (the slope from 1 to 25).
+resident memory for |V| = 1, 9, 25, with the cost per added velocity (the slope from 1 to 25). Small
+FERNNs (the `small` part of sitting.sh): seconds per step of Orbit, PyTorch (fused) and JAX (jit), the
+ratio of the faster of the two to Orbit, Orbit's GFLOP/s (direct-convolution arithmetic) as a fraction
+of the 2-core FMA peak measured in the same sitting (peak_fma_2cores, the larger of the probes at the
+start and the end), and peak resident memory against PyTorch's.
 """
 import glob, json, os, re, sys
 
@@ -86,11 +90,68 @@ def fernn_table(folder):
         print(line + ".")
 
 
+def peak(folder):
+    """The machine's measured fp32 FMA peak in GFLOP/s: {threads: best of the probes in the sitting}."""
+    best = {}
+    for path in glob.glob(os.path.join(folder, "orbit_peak_*.jsonl")):
+        for row in rows(path):
+            threads = row.get("threads", 1)
+            best[threads] = max(best.get(threads, 0), row["gflops"])
+    if best:
+        print("\nPeak probe (12 independent SIMD8<Float> FMA chains per thread): "
+              + ", ".join(f"{t} core{'s' if t > 1 else ''} {g:.1f} GFLOP/s" for t, g in sorted(best.items())))
+    return best
+
+
+def describe(name):
+    m = re.match(r"fernn_v(\d+)_b(\d+)(?:_h(\d+)_t(\d+)x(\d+)_d(\d+))?$", name)
+    v, b, h, ti, to, d = (int(x) if x else None for x in m.groups())
+    h, ti, to, d = h or 128, ti or 10, to or 10, d if d is not None else 4
+    model = "G-RNN" if v == 1 else f"FERNN |V| = {v}"
+    return f"{model}, hidden {h}, {ti} + {to}, {d} layer{'s' if d != 1 else ''}, batch {b}"
+
+
+def small_table(folder, peaks):
+    names = sorted(os.path.basename(p)[len("orbit_small_"):-len(".jsonl")]
+                   for p in glob.glob(os.path.join(folder, "orbit_small_*.jsonl")))
+    if not names:
+        return
+    two_core = peaks.get(2)
+    print("\nSmall and medium FERNN training steps (Adam, clipping), seconds per step (median), same sitting\n")
+    print("| configuration | Orbit s | PyTorch fused s | JAX jit s | faster of the two / Orbit | Orbit GFLOP/s | "
+          "fraction of 2-core peak | Orbit GiB | PyTorch GiB | memory Orbit / PyTorch |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name in names:
+        orbit = rows(os.path.join(folder, f"orbit_small_{name}.jsonl"))
+        if not orbit:
+            print(f"| {describe(name)} | failed | | | | | | | | |")
+            continue
+        o = orbit[-1]
+        torch_s = torch_gib = jax_s = None
+        path = os.path.join(folder, f"torch_small_{name}.jsonl")
+        if os.path.exists(path) and rows(path):
+            t = rows(path)[-1]
+            times = sorted(t["t"])
+            torch_s, torch_gib = times[len(times) // 2], t["hwm_mb"] / 1024
+        path = os.path.join(folder, f"jax_small_{name}.jsonl")
+        if os.path.exists(path) and rows(path):
+            jax_s = rows(path)[-1]["seconds_per_step"]
+        others = [x for x in (torch_s, jax_s) if x]
+        ratio = f"**{min(others) / o['seconds']:.2f}**" if others else ""
+        fraction = f"{o['gflops'] / two_core:.0%}" if two_core else ""
+        gib = o.get("peak_rss_bytes", 0) / 2**30
+        cell = lambda x, d: f"{x:.{d}f}" if x else ""
+        memory = f"**{gib / torch_gib:.2f}**" if torch_gib else ""
+        print(f"| {describe(name)} | {o['seconds']:.3f} | {cell(torch_s, 3)} | {cell(jax_s, 3)} | {ratio} | "
+              f"{o['gflops']:.1f} | {fraction} | {gib:.2f} | {cell(torch_gib, 2)} | {memory} |")
+
+
 def main():
     folder = sys.argv[1]
     kernel_table(folder, "orbit_kernels_*.jsonl", "torch_kernels_*.jsonl", "Kernel cases of ../shared/bench/cases.json (2 threads)")
     kernel_table(folder, "orbit_mnist_*.jsonl", "torch_mnist_*.jsonl", "MNIST CNN (Benchmarks/mnist_torch.py, batch 64)")
     fernn_table(folder)
+    small_table(folder, peak(folder))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,11 @@ func convolutionCases() -> [BenchmarkCase] {
         // The hidden convolution of one FERNN step at |V| = 25, B = 8 (not in cases.json; run it by name).
         longCase(convolutionCase("conv_fwdbwd_b200_c128to128_28_k3", batch: 200, channels: 128, outputChannels: 128,
                                  size: 28, kernel: 3, padding: 1, backward: true)),
-    ]
+    ] + [8, 16, 32, 64].map { channels in
+        // The hidden convolution of a small FERNN step at |V| = 9, B = 8 (72 images; run by name).
+        longCase(convolutionCase("conv_fwdbwd_b72_c\(channels)to\(channels)_28_k3", batch: 72, channels: channels,
+                                 outputChannels: channels, size: 28, kernel: 3, padding: 1, backward: true))
+    }
 }
 
 private func longCase(_ benchmark: BenchmarkCase) -> BenchmarkCase {

@@ -16,11 +16,12 @@ func isDebugBuild() -> Bool {
     #endif
 }
 
-let allCases: [BenchmarkCase] = gemmCases() + convolutionCases() + tensorCases() + equivariantCases() + flowCases()
+let listedCases: [BenchmarkCase] = peakCases() + gemmCases() + convolutionCases() + tensorCases() + equivariantCases() + flowCases()
 let arguments = Arguments.parseOrExit(command: "OrbitBenchmarks", summary: """
     Times Orbit's kernels: one JSON line per case on standard output, {"name", "seconds" (median of one call), \
     "gflops", "impl"}. Without case names, runs every case but the long ones. ORBIT_BENCH_CALLS=n times exactly \
-    n calls after the warm-up. Refuses debug builds (use `make bench`). Cases: \(allCases.map(\.name).joined(separator: ", "))
+    n calls after the warm-up. Refuses debug builds (use `make bench`). Any flow step named \
+    fernn_v<V>_b<B>_h<HID>_t<T_IN>x<T_OUT>_d<LAYERS> also runs. Cases: \(listedCases.map(\.name).joined(separator: ", "))
     """, options: [], operands: "[case ...]")
 
 if isDebugBuild() {
@@ -29,9 +30,11 @@ if isDebugBuild() {
 }
 
 let wanted = Set(arguments.operands)
+// Flow steps of any shape named `fernn_v<V>_b<B>_h<HID>_t<T_IN>x<T_OUT>_d<LAYERS>` (FlowBenchmarks.swift).
+let allCases = listedCases + wanted.subtracting(listedCases.map(\.name)).sorted().compactMap(FlowShape.init(name:)).map(flowCase)
 let unknown = wanted.subtracting(allCases.map(\.name))
 if !unknown.isEmpty {
-    let known = "among the benchmark cases: " + allCases.map(\.name).joined(separator: ", ")
+    let known = "among the benchmark cases: " + listedCases.map(\.name).joined(separator: ", ")
     CommandFailure.exit(ArgumentError.invalidOperands(unknown.sorted(), expected: known), command: "OrbitBenchmarks")
 }
 

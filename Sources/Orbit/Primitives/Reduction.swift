@@ -44,6 +44,7 @@ extension Tensor {
         let kept = reduceKernel(operation, self, axes: axes, name)
         let input = self
         let y = record(name, inputs: [self], output: kept) { g, _ in
+            if let gradient = extremumGradient(input, kept: kept, gradient: g, axes: axes) { return [gradient] }
             let attains = input .== kept
             let count = attains.converted(to: g.dtype).sum(axes: axes, keepDimensions: true)
             return [select(attains, g / count, 0)]
@@ -92,6 +93,24 @@ extension Tensor {
     static func droppingAxes(_ axes: [Int], of shape: [Int]) -> [Int] {
         shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
     }
+}
+
+/// The pullback of a maximum or minimum over one run of adjacent axes, as one kernel (the common case:
+/// a max over V, a global max); nil for several runs, which take the composite in `extremum`.
+private func extremumGradient(_ input: Tensor, kept: Tensor, gradient: Tensor, axes: [Int]) -> Tensor? {
+    guard let first = axes.first, let last = axes.last, last - first + 1 == axes.count,
+          gradient.dtype == input.dtype, gradient.shape == kept.shape, input.scalarCount > 0 else { return nil }
+    let outer = input.shape[..<first].reduce(1, *), length = input.shape[first...last].reduce(1, *)
+    let inner = input.shape[(last + 1)...].reduce(1, *)
+    let result = Tensor(uninitializedShape: input.shape, dtype: input.dtype)
+    switch input.dtype {
+    case .float32: OrbitKernels.extremumGradient(input.pointer(Float.self), extremum: kept.pointer(Float.self), gradient: gradient.pointer(Float.self),
+                                                 outer: outer, length: length, inner: inner, result.pointer(Float.self))
+    case .float64: OrbitKernels.extremumGradient(input.pointer(Double.self), extremum: kept.pointer(Double.self), gradient: gradient.pointer(Double.self),
+                                                 outer: outer, length: length, inner: inner, result.pointer(Double.self))
+    case .int64, .bool: return nil
+    }
+    return result
 }
 
 /// Reduces `axes` (sorted, normalized) keeping them as size-1 axes.

@@ -31,6 +31,8 @@ enum FloatConvolution {
         let layout = ConvolutionLayout(geometry)
         if DirectConvolution.appliesToForward(layout) && geometry.outputElementCount > 0 && layout.columnRows > 0 {
             DirectConvolution.forward(geometry, input: input, weight: weight, output: output)
+        } else if DirectChannelsConvolution.applies(layout) {
+            DirectChannelsConvolution.forward(geometry, input: input, weight: weight, output: output)
         } else if WinogradConvolution.applies(layout) {
             WinogradConvolution.forward(geometry, input: input, weight: weight, output: output)
         } else if geometry.usesFourRowKernel.forward {
@@ -65,6 +67,9 @@ enum FloatConvolution {
         if DirectConvolution.appliesToWeightGradient(layout) && geometry.weightElementCount > 0
             && layout.batch > 0 && layout.outputPlane > 0 {
             DirectConvolution.backwardWeight(
+                geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+        } else if DirectChannelsConvolution.applies(layout) {
+            DirectChannelsConvolution.backwardWeight(
                 geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
         } else if WinogradConvolution.applies(layout) {
             WinogradConvolution.backwardWeight(
