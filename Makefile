@@ -27,7 +27,8 @@ run:
 mnist:
 	$(SWIFT) run $(RELEASE) OrbitTrain $(ARGS)
 
-# The runs behind Docs/results/ (Docs/FlowEquivariance.md section 7), one after another, into runs/.
+# The runs behind Docs/results/ (Docs/FlowEquivariance.md section 7), one after another, into runs/, at today's
+# defaults (the paper's 10 + 10 frames, best validation epoch); the documented runs used 5 + 5 (Docs/results/README.md).
 # Each is resumable: interrupt with Ctrl-C and repeat the command with --resume.
 FLOWS := $(SWIFT) run $(RELEASE) OrbitFlows
 experiments:
