@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "OrbitImagesTests", dependencies: ["OrbitImages", "Orbit"]),
         .testTarget(name: "OrbitCommandLineTests", dependencies: ["OrbitCommandLine"]),
         .testTarget(name: "OrbitTrainingTests", dependencies: ["OrbitTraining", "Orbit", "OrbitNN", "OrbitOptimizers"]),
-        .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "Orbit", "OrbitTraining"]),
+        .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "OrbitExperiments", "OrbitCommandLine"]),
         .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "OrbitExperiments", "OrbitCommandLine"]),
         .testTarget(name: "OrbitExperimentsTests", dependencies: ["OrbitExperiments", "Orbit", "OrbitNN", "OrbitTraining"]),
         .testTarget(name: "OrbitModelsTests", dependencies: ["OrbitModels", "Orbit", "OrbitNN", "OrbitDatasets"]),
@@ -97,7 +97,7 @@ let package = Package(
             path: "Sources/Examples/ApproximateEquivarianceExperiments"),
         .executableTarget(
             name: "OrbitTrain",
-            dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitImages", "OrbitModels", "OrbitCommandLine", "OrbitTraining"]),
+            dependencies: ["Orbit", "OrbitDatasets", "OrbitExperiments", "OrbitCommandLine"]),
         .executableTarget(
             name: "OrbitFlows",
             dependencies: ["Orbit", "OrbitExperiments", "OrbitCommandLine"]),

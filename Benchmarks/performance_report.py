@@ -148,7 +148,7 @@ def small_table(folder, peaks):
 
 def main():
     folder = sys.argv[1]
-    kernel_table(folder, "orbit_kernels_*.jsonl", "torch_kernels_*.jsonl", "Kernel cases of ../shared/bench/cases.json (2 threads)")
+    kernel_table(folder, "orbit_kernels_*.jsonl", "torch_kernels_*.jsonl", "Kernel cases of the toolkit's cases.json (2 threads)")
     kernel_table(folder, "orbit_mnist_*.jsonl", "torch_mnist_*.jsonl", "MNIST CNN (Benchmarks/mnist_torch.py, batch 64)")
     fernn_table(folder)
     small_table(folder, peak(folder))

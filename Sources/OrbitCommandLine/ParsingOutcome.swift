@@ -6,8 +6,8 @@ import Foundation
 /// be tested; `Arguments.parseOrExit(command:summary:options:)` acts on it at the top of a `main.swift`:
 ///
 /// ```swift
-/// let arguments = Arguments.parseOrExit(command: "orbit-train", summary: TrainingOptions.summary,
-///                                       options: TrainingOptions.options)
+/// let arguments = Arguments.parseOrExit(command: "orbit-train", summary: MNISTSettings.summary,
+///                                       options: MNISTSettings.options)
 /// ```
 public enum ParsingOutcome {
     /// The words parsed: run the command with these arguments.

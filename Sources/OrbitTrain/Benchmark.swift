@@ -2,10 +2,11 @@ import Foundation
 import Orbit
 import OrbitCommandLine
 import OrbitDatasets
+import OrbitExperiments
 
 /// `--benchmark N`: times the pieces of training, printing the JSON lines that
 /// Benchmarks/mnist_torch.py prints for PyTorch (names, median seconds), so that
-/// ../shared/bench/compare.py can set them side by side.
+/// the benchmark toolkit's compare.py (Docs/Performance.md) can set them side by side.
 enum TrainingBenchmark {
     static func run(_ trainer: MNISTRun, steps: Int) throws {
         let parameters = trainer.model.parameters

@@ -1,11 +1,12 @@
 import Foundation
 import Orbit
 import OrbitCommandLine
+import OrbitExperiments
 
 // orbit-train: `make mnist` trains the classic MNIST CNN; `--help` lists the options.
 
 let command = "orbit-train"
-let arguments = Arguments.parseOrExit(command: command, summary: TrainingOptions.summary, options: TrainingOptions.options)
+let arguments = Arguments.parseOrExit(command: command, summary: MNISTSettings.summary, options: MNISTSettings.options)
 
 /// Ctrl-C asks the trainer to stop at the next step boundary and save a checkpoint; a second Ctrl-C
 /// quits at once.
@@ -14,10 +15,9 @@ let interruption = Interruption.handlingControlC()
 do {
     let threads = try arguments.value("threads", in: 0...)
     if threads > 0 { Parallelism.threadCount = threads }
-    let options = try TrainingOptions(arguments)
-    if arguments.flag("resume") { try MissingCheckpointError.requireAny(of: [options.checkpointURL]) }
+    let options = try MNISTSettings(arguments)
     let benchmarkSteps = try arguments.value("benchmark", in: 0...)
-    let run = try MNISTRun(options: options, writesFiles: benchmarkSteps == 0)
+    let run = try MNISTRun(settings: options, writesFiles: benchmarkSteps == 0)
     if benchmarkSteps > 0 {
         try TrainingBenchmark.run(run, steps: benchmarkSteps)
         exit(0)

@@ -37,16 +37,18 @@ public struct BestEpochSelection {
     /// so far. Returns whether it was. NaN scores never win.
     @discardableResult
     public mutating func record(epoch: Int, validation: Double, module: any Module) -> Bool {
-        guard validation < bestValidation else { return false }
-        (bestEpoch, bestValidation, snapshot) = (epoch, validation, ParameterSnapshot(of: module))
+        guard record(epoch: epoch, validation: validation) else { return false }
+        snapshot = ParameterSnapshot(of: module)
         return true
     }
 
     /// Records a score without copying parameters (used when replaying a checkpoint's history: the
-    /// snapshot is read from the best-weights file instead).
-    mutating func record(epoch: Int, validation: Double) {
-        guard validation < bestValidation else { return }
+    /// snapshot is read from the best-weights file instead). Returns whether it was the best so far.
+    @discardableResult
+    mutating func record(epoch: Int, validation: Double) -> Bool {
+        guard validation < bestValidation else { return false }
         (bestEpoch, bestValidation, snapshot) = (epoch, validation, nil)
+        return true
     }
 
     /// Puts the best epoch's parameters back into `module` (no-op before any epoch was recorded).

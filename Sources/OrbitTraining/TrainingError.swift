@@ -3,7 +3,7 @@ import Foundation
 /// Why training could not start, continue or go on.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// `resume()` found no checkpoint.
-    case noCheckpoint(name: String?, path: String)
+    case noCheckpoint(name: String, path: String)
     /// The checkpoint was made with other settings; each difference is "name was X, now Y".
     case incompatibleCheckpoint(path: String, differences: [String])
     case unreadableCheckpoint(path: String, reason: String)
@@ -15,7 +15,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .noCheckpoint(let name, let path):
-            "cannot resume\(name.map { " \($0)" } ?? ""): no checkpoint at \(path)"
+            "cannot resume \(name): no checkpoint at \(path)"
         case .incompatibleCheckpoint(let path, let differences):
             "cannot resume from \(path): it was made with other settings (\(differences.joined(separator: "; ")))"
         case .unreadableCheckpoint(let path, let reason): "cannot resume from \(path): \(reason)"

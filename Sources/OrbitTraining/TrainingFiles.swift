@@ -40,7 +40,6 @@ enum TrainingFiles {
     /// was made with `settings`; returns its position and history.
     static func readCheckpoint(_ url: URL, into model: any Module, optimizer: any Optimizer,
                                settings: [String: String]) throws -> (position: TrainingPosition, history: [EpochRecord]) {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw TrainingError.noCheckpoint(name: nil, path: url.path) }
         let checkpoint = try Checkpoint(contentsOf: url)
         func field<Value: Decodable>(_ key: String, _ type: Value.Type) throws -> Value {
             guard let text = checkpoint.metadata[key], let value = try? decoder.decode(type, from: Data(text.utf8)) else {

@@ -1,5 +1,6 @@
 import Foundation
 import OrbitCommandLine
+import OrbitExperiments
 import Testing
 @testable import OrbitTrain
 
@@ -8,7 +9,7 @@ import Testing
 
 private func message(_ words: [String]) -> String {
     do {
-        _ = try TrainingOptions(Arguments(words, options: TrainingOptions.options))
+        _ = try MNISTSettings(Arguments(words, options: MNISTSettings.options))
         return "accepted"
     } catch {
         return "\(error)"
@@ -30,6 +31,6 @@ func eachBadTrainingOptionIsNamedAlone(words: [String], expected: String) {
 }
 
 @Test func theFullRecipeAndExplicitOptionsStillParse() throws {
-    let options = try TrainingOptions(Arguments(["--full", "--epochs", "3", "--seed", "18446744073709551615"], options: TrainingOptions.options))
+    let options = try MNISTSettings(Arguments(["--full", "--epochs", "3", "--seed", "18446744073709551615"], options: MNISTSettings.options))
     #expect(options.epochs == 3 && options.augmentShift == 2 && options.learningRateDecay == 0.8 && options.seed == .max)
 }

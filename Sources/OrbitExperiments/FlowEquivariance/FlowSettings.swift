@@ -72,9 +72,4 @@ public struct FlowSettings: Codable, Equatable, Sendable {
 
     /// The settings as JSON (results.json's "options").
     public func encoded() -> String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
-
-    /// The settings from `encoded()` text.
-    public static func decoded(_ text: String) throws -> FlowSettings {
-        try JSONDecoder().decode(FlowSettings.self, from: Data(text.utf8))
-    }
 }

@@ -53,7 +53,6 @@ public func trainingAndValidationDigits(_ mnist: MNIST) -> (training: DigitPool,
 /// Continues `trainer` from its checkpoint when `resume` is set and one exists (a model that had not
 /// started when the run stopped starts fresh).
 public func resumeIfPossible<Model, Batch>(_ trainer: Trainer<Model, Batch>, resume: Bool) throws {
-    guard resume, let directory = trainer.configuration.directory,
-          FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.safetensors").path) else { return }
+    guard resume, let url = trainer.configuration.checkpointURL, FileManager.default.fileExists(atPath: url.path) else { return }
     try trainer.resume()
 }

@@ -2,7 +2,7 @@ import Foundation
 import Orbit
 import OrbitTraining
 import Testing
-@testable import OrbitTrain
+import OrbitExperiments
 
 // A run stopped at a step boundary (as Ctrl-C does) and resumed from its checkpoint must compute
 // exactly the steps of an uninterrupted run: same losses, same accuracy, same final weights.
@@ -13,8 +13,8 @@ private func temporaryDirectory() throws -> String {
     return path
 }
 
-private func smallOptions(output: String) -> TrainingOptions {
-    var options = TrainingOptions()
+private func smallOptions(output: String) -> MNISTSettings {
+    var options = MNISTSettings()
     options.trainingExamples = 160
     options.testExamples = 100
     options.batchSize = 32
@@ -27,17 +27,17 @@ private func smallOptions(output: String) -> TrainingOptions {
     let (first, second) = (try temporaryDirectory(), try temporaryDirectory())
     defer { for path in [first, second] { try? FileManager.default.removeItem(atPath: path) } }
 
-    let straight = try MNISTRun(options: smallOptions(output: first)).trainer
+    let straight = try MNISTRun(settings: smallOptions(output: first)).trainer
     #expect(try straight.run())
 
     // Stop after 7 steps: in the middle of the second epoch (5 steps per epoch).
-    let interrupted = try MNISTRun(options: smallOptions(output: second)).trainer
+    let interrupted = try MNISTRun(settings: smallOptions(output: second)).trainer
     var steps = 0
     interrupted.shouldStop = { steps += 1; return steps > 7 }
     #expect(try interrupted.run() == false)
     #expect(interrupted.position.epoch == 1 && interrupted.position.batch == 2)
 
-    let resumed = try MNISTRun(options: smallOptions(output: second)).trainer
+    let resumed = try MNISTRun(settings: smallOptions(output: second)).trainer
     try resumed.resume()
     #expect(resumed.position == interrupted.position)
     #expect(try resumed.run())
@@ -58,11 +58,11 @@ private func smallOptions(output: String) -> TrainingOptions {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var options = smallOptions(output: directory)
     options.epochs = 1
-    #expect(try MNISTRun(options: options).trainer.run())
+    #expect(try MNISTRun(settings: options).trainer.run())
     options.epochs = 3                // more epochs: allowed, training continues
-    try MNISTRun(options: options).trainer.resume()
+    try MNISTRun(settings: options).trainer.resume()
     options.outputDirectory += "/"    // the same folder spelled differently: not a setting
-    try MNISTRun(options: options).trainer.resume()
+    try MNISTRun(settings: options).trainer.resume()
     options.learningRate = 0.5        // a different recipe: refused, naming the setting
-    #expect { try MNISTRun(options: options).trainer.resume() } throws: { "\($0)".contains("learningRate was 0.001, now 0.5") }
+    #expect { try MNISTRun(settings: options).trainer.resume() } throws: { "\($0)".contains("learningRate was 0.001, now 0.5") }
 }

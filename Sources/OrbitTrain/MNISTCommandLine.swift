@@ -1,24 +1,11 @@
 import Foundation
 import OrbitCommandLine
+import OrbitExperiments
 
-/// Everything that defines a training run. Saved (as JSON) in every checkpoint, so `--resume` continues
-/// with the same settings.
-struct TrainingOptions: Codable, Equatable {
-    var epochs = 2
-    var batchSize = 64
-    var learningRate = 1e-3
-    /// Learning rate multiplier per epoch (exponential decay).
-    var learningRateDecay = 0.7
-    var seed: UInt64 = 1
-    /// Use only the first N training images (0: all 60,000), for quick experiments.
-    var trainingExamples = 0
-    /// Evaluate on only the first N test images (0: all 10,000).
-    var testExamples = 0
-    /// Augmentation: shift each training image by up to this many pixels in each direction (0: none).
-    var augmentShift = 0
-    var dataDirectory = ""
-    var outputDirectory = "runs/mnist"
+// The command line of orbit-train: the options of `MNISTSettings` (the library's plain settings) and their
+// parsing. What they configure lives in OrbitExperiments (`MNISTRun`).
 
+extension MNISTSettings {
     static let summary = """
         Trains the classic two-convolution network on MNIST (shipped in Sources/OrbitDatasets/Data/MNIST).
         Prints a progress bar and the test accuracy after each epoch, appends metrics to
@@ -45,11 +32,10 @@ struct TrainingOptions: Codable, Equatable {
         Option(flag: "resume", help: "continue from <output>/checkpoint.safetensors"),
     ]
 
-    init() {}
-
     /// The options of `arguments`, each checked on its own: a bad value throws an `ArgumentError` naming
     /// that option and its accepted range (a usage error, exit status 2).
     init(_ arguments: Arguments) throws {
+        self.init()
         let full = arguments.flag("full")
         epochs = try arguments.value("epochs", in: 1...)
         if full && !arguments.isGiven("epochs") { epochs = 15 }
@@ -64,14 +50,5 @@ struct TrainingOptions: Codable, Equatable {
         testExamples = try arguments.value("test-examples", in: 0...)
         dataDirectory = try arguments.value("data")
         outputDirectory = try arguments.value("output")
-    }
-
-    var checkpointURL: URL { URL(fileURLWithPath: outputDirectory).appendingPathComponent("checkpoint.safetensors") }
-    var metricsURL: URL { URL(fileURLWithPath: outputDirectory).appendingPathComponent("metrics.jsonl") }
-
-    func encoded() -> String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
-
-    static func decoded(_ text: String) throws -> TrainingOptions {
-        try JSONDecoder().decode(TrainingOptions.self, from: Data(text.utf8))
     }
 }

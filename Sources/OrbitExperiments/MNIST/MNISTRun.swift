@@ -12,16 +12,16 @@ import OrbitTraining
 /// Everything random is a function of the seed and the position: initialization of the seed, the batch
 /// order of (seed, epoch), the dropout masks and shifts of (seed, epoch, batch), the learning rate of the
 /// epoch; so a run stopped at any step boundary and resumed computes exactly the same steps.
-final class MNISTRun {
-    let options: TrainingOptions
-    let model: MNISTClassifier
-    let loader: DataLoader<Slice<MNIST>, Batch>
-    let testSet: Slice<MNIST>
-    let trainer: Trainer<MNISTClassifier, Batch>
+public final class MNISTRun {
+    public let settings: MNISTSettings
+    public let model: MNISTClassifier
+    public let loader: DataLoader<Slice<MNIST>, Batch>
+    public let testSet: Slice<MNIST>
+    public let trainer: Trainer<MNISTClassifier, Batch>
 
     /// Without `writesFiles` nothing goes to disk (the benchmark).
-    init(options: TrainingOptions, writesFiles: Bool = true) throws {
-        self.options = options
+    public init(settings options: MNISTSettings, writesFiles: Bool = true) throws {
+        self.settings = options
         let model = MNISTClassifier(seed: options.seed)
         self.model = model
         let directory = options.dataDirectory.isEmpty ? try MNIST.defaultDirectory : URL(fileURLWithPath: options.dataDirectory)
@@ -51,7 +51,7 @@ final class MNISTRun {
 
     /// Each image moved by a random (dy, dx) in [-shift, shift]², wrapping around (MNIST digits have a
     /// 4-pixel empty margin, so nothing of the digit wraps for shifts up to 4).
-    static func shifted(_ images: Tensor, by shift: Int, seed: UInt64) -> Tensor {
+    public static func shifted(_ images: Tensor, by shift: Int, seed: UInt64) -> Tensor {
         var generator = RandomGenerator(seed: seed ^ 0x5348_4946_5453_4545)
         let range = UInt64(2 * shift + 1)
         let moved = (0..<images.shape[0]).map { index in
