@@ -32,7 +32,8 @@ let package = Package(
         // The MNIST files under Data/ are read at run time, not sources.
         .target(name: "OrbitDatasets", dependencies: ["Orbit", "OrbitImages"], exclude: ["Data", "README.md"]),
         // The papers' models (a model zoo, like torchvision.models), each built from OrbitNN's layers.
-        .target(name: "OrbitModels", dependencies: ["Orbit", "OrbitNN", "OrbitDatasets"], exclude: ["README.md"]),
+        // The trained models under Trained/ (weights and manifests) are read at run time, not sources.
+        .target(name: "OrbitModels", dependencies: ["Orbit", "OrbitNN", "OrbitDatasets"], exclude: ["Trained", "README.md"]),
         // PNG, plots and heat maps, and the DEFLATE/gzip codec they and the MNIST reader share.
         .target(name: "OrbitImages", dependencies: ["Orbit"], exclude: ["README.md"]),
         .target(name: "OrbitCommandLine", exclude: ["README.md"]),
@@ -74,7 +75,8 @@ let package = Package(
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "OrbitExperiments", "OrbitCommandLine"]),
         .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "OrbitExperiments", "OrbitCommandLine"]),
         .testTarget(name: "OrbitExperimentsTests", dependencies: ["OrbitExperiments", "Orbit", "OrbitNN", "OrbitTraining"]),
-        .testTarget(name: "OrbitModelsTests", dependencies: ["OrbitModels", "Orbit", "OrbitNN", "OrbitDatasets"]),
+        // OrbitTraining: the shipped-model tests write weights with the trainer's own `TrainingFiles.writeBest`.
+        .testTarget(name: "OrbitModelsTests", dependencies: ["OrbitModels", "Orbit", "OrbitNN", "OrbitDatasets", "OrbitTraining"]),
         .testTarget(name: "ApproximateEquivarianceExperimentsTests",
                     dependencies: ["ApproximateEquivarianceExperiments", "OrbitExperiments", "OrbitCommandLine"]),
 
