@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "OrbitTrainingTests", dependencies: ["OrbitTraining", "Orbit", "OrbitNN", "OrbitOptimizers"]),
         .testTarget(name: "OrbitTrainTests", dependencies: ["OrbitTrain", "OrbitExperiments", "OrbitCommandLine"]),
         .testTarget(name: "OrbitFlowsTests", dependencies: ["OrbitFlows", "OrbitExperiments", "OrbitCommandLine"]),
-        .testTarget(name: "OrbitExperimentsTests", dependencies: ["OrbitExperiments", "Orbit", "OrbitNN", "OrbitTraining"]),
+        .testTarget(name: "OrbitExperimentsTests", dependencies: ["OrbitExperiments", "Orbit", "OrbitNN", "OrbitTraining", "OrbitDatasets", "OrbitModels"]),
         // OrbitTraining: the shipped-model tests write weights with the trainer's own `TrainingFiles.writeBest`.
         .testTarget(name: "OrbitModelsTests", dependencies: ["OrbitModels", "Orbit", "OrbitNN", "OrbitDatasets", "OrbitTraining"]),
         .testTarget(name: "ApproximateEquivarianceExperimentsTests",

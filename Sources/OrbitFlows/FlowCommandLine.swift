@@ -10,6 +10,8 @@ extension FlowSettings {
         Trains a G-RNN and a FERNN on Translating MNIST (digits moving on a 28x28 torus) to predict the next
         frames, then prints the test MSE of both, the length-generalisation curve (predicting \
         --length-factor times the training length), and writes PNGs of ground truth vs predictions.
+        Then it rolls the trained models that ship in Sources/OrbitModels/Trained out to 70 steps on fixed
+        test sequences and writes their tables and pictures to <output>/trained.
         Each model checkpoints after every epoch and on Ctrl-C (--resume continues exactly).
         Defaults are a reduced configuration that runs in minutes; --paper is the paper's configuration.
         --experiment translating|bouncing|rotating runs one of the paper's experiments instead, with the same
@@ -25,7 +27,7 @@ extension FlowSettings {
         Option("decoder-layers", default: "1", help: "hidden 3x3 layers of the decoder"),
         Option("input-frames", default: "10", help: "frames the models read"),
         Option("predicted-frames", default: "10", help: "frames they learn to predict"),
-        Option("length-factor", default: "3", help: "length generalisation: predict this many times --predicted-frames"),
+        Option("length-factor", default: "7", help: "length generalisation: predict this many times --predicted-frames (7: to step 70, as the paper)"),
         Option("training-sequences", default: "2000", help: "training sequences per epoch (redrawn every epoch)"),
         Option("test-sequences", default: "200", help: "test sequences (fixed, from MNIST test digits)"),
         Option("validation-sequences", default: "200", help: "validation sequences (fixed, from held-out training digits); select the best epoch"),
@@ -80,6 +82,9 @@ extension PaperExperimentSettings {
         Option("grid-range", default: "2", help: "translating: G, test each velocity of {-G..G}^2 separately (0: skip)"),
         Option("grid-sequences", default: "100", help: "translating: sequences per fixed-velocity test set"),
         Option("group-order", default: "8", help: "rotating: N of C_N; flows and data velocities are multiples of 360/N degrees"),
+        Option("publish", default: "", help: "translating: when the run is done, ship these models (comma-separated), each its best seed, "
+               + "into Sources/OrbitModels/Trained with a manifest and SHA-256"),
+        Option("trained-commit", default: "", help: "--publish: the commit that trained the models (default: the repository's HEAD)"),
     ]
 
     /// The experiment chosen by `--experiment`, or nil for the main job. Each option is checked on its
@@ -107,4 +112,57 @@ extension PaperExperimentSettings {
         }
         return experiment
     }
+}
+
+/// The models `--publish` names (none when not given); each must be one of the run's G-RNNs or FERNNs
+/// without V-mixing on Translating MNIST.
+func shippedModels(_ arguments: Arguments, _ experiment: PaperExperimentSettings) throws -> [String] {
+    guard arguments.isGiven("publish") else { return [] }
+    let names = try arguments.list("publish", of: String.self)
+    for name in names {
+        guard let model = PaperExperimentSettings.Model(name), experiment.models.contains(model), !model.mixesVelocities,
+              experiment.kind == .translating else {
+            throw ArgumentError.invalidValue(option: "publish", value: name,
+                                             expected: "one of this translating run's --models without -mix ("
+                                                + experiment.models.map(\.description).joined(separator: ", ") + ")")
+        }
+    }
+    return names
+}
+
+/// The command that reproduces one seed of this invocation: its options without --resume, --publish and
+/// --trained-commit, with `--seeds <seed>`, as a `make run` line.
+func reproducingCommand(_ arguments: [String], seed: UInt64) -> String {
+    var kept: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+        let takesValue = !argument.contains("=")
+        switch name {
+        case "--resume": index += 1
+        case "--publish", "--trained-commit": index += takesValue ? 2 : 1
+        case "--seeds":
+            kept.append("--seeds \(seed)")
+            index += takesValue ? 2 : 1
+        default:
+            kept.append(argument)
+            index += 1
+        }
+    }
+    if !kept.contains(where: { $0.hasPrefix("--seeds") }) { kept.append("--seeds \(seed)") }
+    return "make run ARGS=\"" + kept.joined(separator: " ") + "\""
+}
+
+/// The repository's HEAD commit (git rev-parse), or "unknown".
+func currentCommit() -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git", "rev-parse", "HEAD"]
+    let pipe = Pipe()
+    (process.standardOutput, process.standardError) = (pipe, FileHandle.nullDevice)
+    guard (try? process.run()) != nil else { return "unknown" }
+    process.waitUntilExit()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return process.terminationStatus == 0 && !output.isEmpty ? output : "unknown"
 }

@@ -2,6 +2,7 @@ import Foundation
 import Orbit
 import OrbitCommandLine
 import OrbitExperiments
+import OrbitModels
 
 // orbit-flows: `make run` trains a G-RNN and a FERNN on Translating MNIST and compares them;
 // `--experiment translating|bouncing|rotating` runs one of the paper's experiments instead (PaperExperiment);
@@ -27,13 +28,21 @@ do {
         Console.line("\(command) --experiment \(paperExperiment.kind.rawValue): models \(paperExperiment.models.map(\.description)), "
                      + "seeds \(paperExperiment.seeds), \(settings.digits) digit(s), data velocity range \(settings.dataVelocityRange), "
                      + "\(settings.trainingSequences) training sequences per epoch, \(settings.epochs) epochs, \(Parallelism.threadCount) threads")
+        let publish = try shippedModels(arguments, paperExperiment)   // checked before hours of training
         let started = Date()
-        guard try PaperExperiment(experiment: paperExperiment, settings: settings)
-            .run(resume: arguments.flag("resume"), stop: { interruption.isRequested }) else {
+        let run = try PaperExperiment(experiment: paperExperiment, settings: settings)
+        guard try run.run(resume: arguments.flag("resume"), stop: { interruption.isRequested }) else {
             Console.line("stopped; checkpoints saved in \(settings.outputDirectory); continue with --resume")
             exit(130)
         }
         Console.line(String(format: "wall clock %.0f s", Date().timeIntervalSince(started)))
+        if !publish.isEmpty {
+            let commit: String = try arguments.value("trained-commit")
+            let shipped = try run.publish(publish, to: try TrainedModels.directory, commit: commit.isEmpty ? currentCommit() : commit) {
+                reproducingCommand(Array(CommandLine.arguments.dropFirst()), seed: $0)
+            }
+            for manifest in shipped { Console.line("shipped \(manifest.name) (seed \(manifest.seed), sha256 \(manifest.sha256))") }
+        }
         exit(0)
     }
     let experiment = try FlowExperiment(settings: settings, resume: arguments.flag("resume"))
@@ -45,6 +54,7 @@ do {
         exit(130)
     }
     try experiment.report()
+    try experiment.compareTrainedModels()   // the shipped models to step 70 (none yet: a note)
 } catch {
     CommandFailure.exit(error, command: command, arguments: arguments)   // usage errors: 2, failures: 1
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Orbit
+import OrbitDatasets
 import OrbitExperiments
+import OrbitModels
 import Testing
 
 // The paper's experiments (`orbit-flows --experiment`): the fixed-velocity test sets, and each experiment
@@ -66,6 +68,7 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
     #expect((first?["length_generalisation_mse"] as? [Double])?.count == 4)
     #expect((first?["test_mse"] as? Double).map { $0.isFinite && $0 >= 0 } == true)
     #expect(FileManager.default.fileExists(atPath: directory + "/predictions-0.png"))
+    #expect(FileManager.default.fileExists(atPath: directory + "/length-generalisation.png"))
     if chosen.kind == .translating {
         #expect((first?["velocity_grid_mse"] as? [Double])?.count == 9)
         #expect(table.contains("± ") && table.contains("Velocity generalisation"))
@@ -75,5 +78,42 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
         let again = try PaperExperiment(experiment: chosen, settings: tinyOptions(output: directory))
         #expect(try again.run(resume: true, stop: { false }))
         #expect(again.report.results["fernn-v1"]?[2]?.testMSE == paper.report.results["fernn-v1"]?[2]?.testMSE)
+    }
+}
+
+/// `publish` ships the seed with the lowest best validation MSE, and the shipped file loads back (checksum
+/// verified) into a model that measures exactly what the run measured; the comparison of shipped models rolls
+/// them out and writes its table and pictures. A model the run did not train is refused by name.
+@Test func publishedModelsLoadBackAndMeasureTheSame() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let shipped = URL(fileURLWithPath: directory).appendingPathComponent("trained")
+    var chosen = PaperExperimentSettings(kind: .translating, models: [.init(velocityRange: 0), .init(velocityRange: 1)])
+    (chosen.seeds, chosen.gridRange) = ([1, 2], 0)
+    let settings = tinyOptions(output: directory + "/run")
+    let paper = try PaperExperiment(experiment: chosen, settings: settings)
+    #expect(try paper.run(resume: false, stop: { false }))
+    let manifests = try paper.publish(["grnn", "fernn-v1"], to: shipped, commit: "abc123") { "make run ARGS=\"--seeds \($0)\"" }
+    #expect(manifests.map(\.name) == ["1digit-grnn", "1digit-fernn-v1"])
+    for manifest in manifests {
+        let results = paper.report.results[manifest.architecture]!
+        let best = results.min { $0.value.bestValidation < $1.value.bestValidation }!
+        #expect(manifest.seed == best.key && manifest.commit == "abc123" && manifest.command == "make run ARGS=\"--seeds \(best.key)\"")
+        #expect(manifest.metrics["test_mse"] == best.value.testMSE && manifest.metrics["mse_step_4"] == best.value.lengthCurve[3])
+        var seedSettings = settings
+        seedSettings.seed = best.key
+        let model = try TrainedModels.load(manifest, from: shipped)
+        #expect(meanPredictionError(model, on: paper.data(seed: best.key).test, settings: seedSettings) == best.value.testMSE)
+    }
+    #expect(throws: PaperExperiment.PublishError.self) { try paper.publish(["fernn-v2"], to: shipped, commit: "") { _ in "" } }
+
+    var comparison = TrainedModelComparison()
+    (comparison.steps, comparison.sequences, comparison.every) = (4, 3, 2)
+    let mnist = try MNIST(split: .test, directory: try MNIST.defaultDirectory)
+    let rows = try comparison.run(directory: shipped, testDigits: DigitPool(mnist), output: URL(fileURLWithPath: directory + "/report"))
+    #expect(rows.count == 1 && rows[0].map(\.manifest.name) == ["1digit-grnn", "1digit-fernn-v1"])
+    #expect(rows[0].allSatisfy { $0.curve.count == 4 && $0.curve.allSatisfy { $0.isFinite && $0 >= 0 } })
+    for file in ["trained-1digit-v1.md", "trained-1digit-v1-mse.png", "trained-1digit-v1-strip.png"] {
+        #expect(FileManager.default.fileExists(atPath: directory + "/report/" + file), "\(file)")
     }
 }

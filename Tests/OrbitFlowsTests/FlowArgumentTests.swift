@@ -78,3 +78,18 @@ private func experiment(_ words: [String]) throws -> PaperExperimentSettings? {
         #expect(throws: ArgumentError.self) { try experiment(wrong) }
     }
 }
+
+/// A shipped model's manifest names the command that reproduces its seed: the run's options without --resume,
+/// --publish and --trained-commit, with that seed alone; --publish names only models the run trains.
+@Test func theReproducingCommandKeepsTheRunsOptionsForOneSeed() throws {
+    let words = ["--experiment", "translating", "--seeds", "1,2,3", "--models", "grnn,fernn-v2", "--resume", "--publish", "grnn,fernn-v2",
+                 "--trained-commit=abc", "--hidden", "16"]
+    #expect(reproducingCommand(words, seed: 2)
+            == "make run ARGS=\"--experiment translating --seeds 2 --models grnn,fernn-v2 --hidden 16\"")
+    #expect(reproducingCommand(["--experiment", "translating"], seed: 1) == "make run ARGS=\"--experiment translating --seeds 1\"")
+    let arguments = try Arguments(["--experiment", "translating", "--models", "grnn,fernn-v1", "--publish", "fernn-v2"], options: allOptions)
+    let experiment = try #require(try PaperExperimentSettings.parse(arguments))
+    #expect(throws: ArgumentError.self) { try shippedModels(arguments, experiment) }
+    let good = try Arguments(["--experiment", "translating", "--models", "grnn,fernn-v1", "--publish", "fernn-v1"], options: allOptions)
+    #expect(try shippedModels(good, experiment) == ["fernn-v1"])
+}

@@ -15,10 +15,19 @@ public enum FlowEvaluation {
                                          inputFrames: inputFrames, steps: steps)
     }
 
-    /// One picture: ground truth (input and future frames) in the first row, then each model's predictions
-    /// under the frames they predict. Values are clamped to [0, 1].
-    public static func picture(truth: Tensor, predictions: [Tensor], inputFrames: Int) -> RasterImage {
-        let clamped = ([truth] + predictions).map { minimum(relu($0), Tensor(Float(1))) }
-        return RasterImage.tiled(rows: clamped, firstColumns: [0] + predictions.map { _ in inputFrames })
+    /// A strip: the last input frame and every `every`-th future frame of the truth in the first row, then
+    /// each model's predictions at the same steps under them ([T, C, H, W] each; predictions [steps, C, H, W]).
+    /// Fewer than `every` steps: every step. Values are clamped to [0, 1].
+    public static func strip(truth: Tensor, predictions: [Tensor], inputFrames: Int, every: Int) -> RasterImage {
+        let steps = predictions.map { $0.shape[0] }.min() ?? (truth.shape[0] - inputFrames)
+        let every = max(1, min(every, steps))
+        let marks = Array(stride(from: every, through: steps, by: every))
+        requireArgument(!marks.isEmpty && truth.shape[0] >= inputFrames + steps, "FlowEvaluation.strip",
+                        "need at least \(every) predicted steps and \(inputFrames) + steps truth frames, got truth \(truth.shape), "
+                        + "predictions \(predictions.map(\.shape))")
+        let truthRow = stack([truth.slice(axis: 0, index: inputFrames - 1)] + marks.map { truth.slice(axis: 0, index: inputFrames + $0 - 1) }, axis: 0)
+        let rows = predictions.map { prediction in stack(marks.map { prediction.slice(axis: 0, index: $0 - 1) }, axis: 0) }
+        let clamped = ([truthRow] + rows).map { minimum(relu($0), Tensor(Float(1))) }
+        return RasterImage.tiled(rows: clamped, firstColumns: [0] + rows.map { _ in 1 })
     }
 }

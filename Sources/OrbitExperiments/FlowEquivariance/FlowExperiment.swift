@@ -17,6 +17,8 @@ public final class FlowExperiment {
     /// The test sequences at the training length, and the long ones (`lengthFactor` times the predicted frames).
     public let test: SequenceSource
     public let longTest: SequenceSource
+    /// MNIST's test digits (the test sequences above and the shipped models' test set are drawn from them).
+    public let testDigits: DigitPool
 
     /// Reads MNIST, draws the sequences, builds both trainers (continuing from their checkpoints when
     /// `resume` is set and they exist) and creates the output directory.
@@ -24,7 +26,7 @@ public final class FlowExperiment {
         self.settings = settings
         let directory = settings.dataDirectory.isEmpty ? try MNIST.defaultDirectory : URL(fileURLWithPath: settings.dataDirectory)
         let mnistTraining = try MNIST(split: .training, directory: directory)
-        let mnistTest = try MNIST(split: .test, directory: directory)
+        testDigits = DigitPool(try MNIST(split: .test, directory: directory))
         let frames = settings.inputFrames + settings.predictedFrames
         let configuration = { (frameCount: Int) in
             TranslatingMNIST.Configuration(frameCount: frameCount, digitCount: settings.digits, velocityRange: settings.dataVelocityRange)
@@ -34,9 +36,9 @@ public final class FlowExperiment {
                                                        configuration: configuration(frames), resamplesEachEpoch: true))
         let validation = SequenceSource(TranslatingMNIST(digits: digits.validation, count: settings.validationSequences,
                                                          seed: settings.seed &+ 4_000, configuration: configuration(frames)))
-        test = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTest), count: settings.testSequences, seed: settings.seed &+ 1_000,
+        test = SequenceSource(TranslatingMNIST(digits: testDigits, count: settings.testSequences, seed: settings.seed &+ 1_000,
                                                configuration: configuration(frames)))
-        longTest = SequenceSource(TranslatingMNIST(digits: DigitPool(mnistTest), count: min(settings.testSequences, 100),
+        longTest = SequenceSource(TranslatingMNIST(digits: testDigits, count: min(settings.testSequences, 100),
                                                    seed: settings.seed &+ 2_000,
                                                    configuration: configuration(settings.inputFrames + settings.lengthFactor * settings.predictedFrames)))
         trainers = try [("grnn", TranslationFlows.stationary), ("fernn-v\(settings.modelVelocityRange)", .grid(range: settings.modelVelocityRange))]
@@ -88,18 +90,34 @@ public final class FlowExperiment {
         try writePictures(steps: longSteps)
     }
 
-    /// predictions-<i>.png: truth in the first row, then G-RNN and FERNN predicting `steps` frames.
+    /// predictions-<i>.png: the truth, then the G-RNN's and the FERNN's predictions, every 5th step to `steps`
+    /// (`FlowEvaluation.strip`).
     private func writePictures(steps: Int, examples: Int = 3) throws {
         let frames = longTest.prefix(examples)
         let inputs = frames.slice(axis: 1, 0..<settings.inputFrames)
         let predictions = trainers.map { $0.model(inputs, predicting: steps) }
         for example in 0..<frames.shape[0] {
             let truth = frames.slice(axis: 0, index: example)
-            let picture = FlowEvaluation.picture(truth: truth, predictions: predictions.map { $0.slice(axis: 0, index: example) },
-                                                 inputFrames: settings.inputFrames)
+            let picture = FlowEvaluation.strip(truth: truth, predictions: predictions.map { $0.slice(axis: 0, index: example) },
+                                               inputFrames: settings.inputFrames, every: 5)
             let url = settings.outputURL.appendingPathComponent("predictions-\(example).png")
             try picture.writePNG(to: url)
-            Console.line("wrote \(url.path) (rows: truth, \(trainers.map(\.configuration.name).joined(separator: ", ")))")
+            Console.line("wrote \(url.path) (rows: truth, \(trainers.map(\.configuration.name).joined(separator: ", ")); every 5th step)")
         }
+    }
+
+    /// The shipped models (`TrainedModels.directory`) rolled out to 70 steps on fixed test sequences
+    /// (`TrainedModelComparison`), their tables and pictures written to `settings.outputURL/trained`; a note
+    /// and no rows when none ship.
+    @discardableResult
+    public func compareTrainedModels() throws -> [[TrainedModelComparison.Row]] {
+        let directory = try TrainedModels.directory
+        guard !(try TrainedModels.manifests(in: directory)).isEmpty else {
+            Console.line("no trained models in \(directory.path); skipping the comparison with them")
+            return []
+        }
+        Console.line("\nThe shipped trained models (\(directory.path)), rolled out to 70 steps:")
+        return try TrainedModelComparison().run(directory: directory, testDigits: testDigits,
+                                                output: settings.outputURL.appendingPathComponent("trained"))
     }
 }

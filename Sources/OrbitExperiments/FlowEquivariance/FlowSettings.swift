@@ -22,8 +22,8 @@ public struct FlowSettings: Codable, Equatable, Sendable {
     /// Frames the models read, and frames they learn to predict.
     public var inputFrames = 10
     public var predictedFrames = 10
-    /// Length generalisation: the models predict this many times the training length.
-    public var lengthFactor = 3
+    /// Length generalisation: the models predict this many times the training length (7: to step 70, as the paper).
+    public var lengthFactor = 7
     /// Training sequences per epoch (redrawn every epoch) and test sequences (fixed, MNIST test digits).
     public var trainingSequences = 2_000
     public var testSequences = 200

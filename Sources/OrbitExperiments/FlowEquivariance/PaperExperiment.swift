@@ -135,19 +135,19 @@ public final class PaperExperiment {
             let name = model.description
             Console.line("seed \(settings.seed), \(name): \(trainer.model.parameterCount) parameters, "
                          + "|V| = \(velocityCount(model.velocityRange))")
-            let started = Date()
             guard try trainer.run() else { return false }
-            let trainingSeconds = Date().timeIntervalSince(started)
             let evaluationStarted = Date()
             var result = PaperExperimentResult(parameters: trainer.model.parameterCount, velocityCount: velocityCount(model.velocityRange))
             result.testMSE = meanPredictionError(trainer.model, on: data.test, settings: settings)
             result.lengthCurve = FlowEvaluation.meanSquaredErrorPerStep(trainer.model, on: data.longTest, inputFrames: settings.inputFrames,
                                                                         steps: settings.lengthFactor * settings.predictedFrames)
             result.velocityGrid = data.velocityGrid.map { meanPredictionError(trainer.model, on: $0, settings: settings) }
-            (result.trainingSeconds, result.evaluationSeconds) = (trainingSeconds, Date().timeIntervalSince(evaluationStarted))
+            (result.trainingSeconds, result.evaluationSeconds) = (trainer.history.map(\.seconds).reduce(0, +),
+                                                                  Date().timeIntervalSince(evaluationStarted))
             result.trainingLosses = trainer.history.map(\.trainingLoss)
-            Console.line(String(format: "seed %llu, %@: test MSE %.4e (trained %.0f s, evaluated %.0f s)", settings.seed, name,
-                                result.testMSE, trainingSeconds, result.evaluationSeconds))
+            result.bestValidation = trainer.history.compactMap(\.validation).min() ?? .nan
+            Console.line(String(format: "seed %llu, %@: test MSE %.4e (trained %.0f s in all, evaluated %.0f s)", settings.seed, name,
+                                result.testMSE, result.trainingSeconds, result.evaluationSeconds))
             report.add(result, model: name, seed: settings.seed)
             trained.append((name, trainer.model))
         }
@@ -155,16 +155,16 @@ public final class PaperExperiment {
         return true
     }
 
-    /// predictions-<i>.png (first seed): truth in the first row, then each model predicting the long test.
+    /// predictions-<i>.png (first seed): truth in the first row, then each model predicting the long test, every 5th step.
     private func writePictures<Cell>(_ models: [(name: String, model: FlowPredictor<Cell>)], _ longTest: SequenceSource,
                                      examples: Int = 3) throws {
         let frames = longTest.prefix(examples)
         let inputs = frames.slice(axis: 1, 0..<settings.inputFrames)
         let predictions = models.map { $0.model(inputs, predicting: settings.lengthFactor * settings.predictedFrames) }
         for example in 0..<frames.shape[0] {
-            let picture = FlowEvaluation.picture(truth: frames.slice(axis: 0, index: example),
-                                                 predictions: predictions.map { $0.slice(axis: 0, index: example) },
-                                                 inputFrames: settings.inputFrames)
+            let picture = FlowEvaluation.strip(truth: frames.slice(axis: 0, index: example),
+                                               predictions: predictions.map { $0.slice(axis: 0, index: example) },
+                                               inputFrames: settings.inputFrames, every: 5)
             try picture.writePNG(to: settings.outputURL.appendingPathComponent("predictions-\(example).png"))
         }
         Console.line("wrote predictions-0..\(frames.shape[0] - 1).png (rows: truth, \(models.map(\.name).joined(separator: ", ")))")

@@ -17,7 +17,10 @@ public struct PaperExperimentResult {
     public var velocityGrid: [Double] = []
     /// The training MSE of each epoch.
     public var trainingLosses: [Double] = []
-    /// Wall-clock seconds of training in this process (0 when a finished checkpoint was resumed) and of evaluation.
+    /// The best validation MSE over the epochs (the epoch whose weights were kept).
+    public var bestValidation = Double.nan
+    /// Wall-clock seconds of training, summed over the epochs' records across every session that trained the
+    /// model (an epoch interrupted and resumed counts only its last part), and of evaluation in this process.
     public var trainingSeconds = 0.0
     public var evaluationSeconds = 0.0
 
@@ -64,24 +67,46 @@ public final class PaperExperimentReport {
     public func markdown() -> String {
         let seeds = experiment.seeds.map(String.init).joined(separator: ", ")
         var lines = ["## \(experiment.kind.rawValue): test MSE over \(settings.predictedFrames) predicted frames (seeds \(seeds))", "",
-                     "| model | \\|V\\| | parameters | test MSE (mean ± std) | per seed | training s per seed | evaluation s per seed |",
+                     "| model | \\|V\\| | parameters | test MSE (mean ± std) | per seed | training hours per seed | evaluation s per seed |",
                      "|---|---|---|---|---|---|---|"]
         for name in modelNames {
             let first = perSeed(name, { $0 })[0]
             lines.append("| \(name) | \(first.velocityCount) | \(first.parameters) | \(Evaluate.formatted(perSeed(name, \.testMSE))) | "
                          + perSeed(name, { String(format: "%.3e", $0.testMSE) }).joined(separator: ", ") + " | "
-                         + perSeed(name, { String(format: "%.0f", $0.trainingSeconds) }).joined(separator: ", ") + " | "
+                         + perSeed(name, { String(format: "%.2f", $0.trainingSeconds / 3600) }).joined(separator: ", ") + " | "
                          + perSeed(name, { String(format: "%.0f", $0.evaluationSeconds) }).joined(separator: ", ") + " |")
         }
         let steps = settings.lengthFactor * settings.predictedFrames
-        lines += ["", "## MSE per future step (mean over seeds); trained on steps 1-\(settings.predictedFrames), tested to \(steps)", "",
-                  "| model | " + (1...steps).map { $0 == settings.predictedFrames ? "**\($0)**" : "\($0)" }.joined(separator: " | ") + " |",
-                  "|---|" + String(repeating: "---|", count: steps)]
+        let shown = curveSteps
+        lines += ["", "## MSE per future step (mean over seeds); trained on steps 1-\(settings.predictedFrames), tested to \(steps)"
+                    + (shown.count < steps ? " (every 5th step past the trained length; all in results.json and length-generalisation.png)" : ""), "",
+                  "| model | " + shown.map { $0 == settings.predictedFrames ? "**\($0)**" : "\($0)" }.joined(separator: " | ") + " |",
+                  "|---|" + String(repeating: "---|", count: shown.count)]
         for name in modelNames {
-            lines.append("| \(name) | " + meanOverSeeds(name, \.lengthCurve).map { String(format: "%.2e", $0) }.joined(separator: " | ") + " |")
+            let curve = meanOverSeeds(name, \.lengthCurve)
+            lines.append("| \(name) | " + shown.map { String(format: "%.2e", curve[$0 - 1]) }.joined(separator: " | ") + " |")
         }
         if experiment.kind == .translating, experiment.gridRange > 0 { lines += velocityGridMarkdown() }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The steps the per-step table shows: every step of the trained length, then every 5th.
+    private var curveSteps: [Int] {
+        (1...(settings.lengthFactor * settings.predictedFrames)).filter { $0 <= settings.predictedFrames || $0 % 5 == 0 }
+    }
+
+    /// length-generalisation.png: log10 of the mean-over-seeds MSE against the future step, one line per model
+    /// in the table's order (`LinePlot.palette`).
+    func lengthPlot() -> LinePlot {
+        let curves = modelNames.map { meanOverSeeds($0, \.lengthCurve).map { log10(max($0, 1e-12)) } }
+        let series = curves.enumerated().map { index, curve in
+            LinePlot.Series(points: curve.enumerated().map { (x: Double($0.offset + 1), y: $0.element) },
+                            colour: LinePlot.palette[index % LinePlot.palette.count],
+                            marker: LinePlot.Marker.allCases[index % LinePlot.Marker.allCases.count])
+        }
+        let values = curves.joined()
+        let (low, high) = ((values.min() ?? -4).rounded(.down), (values.max() ?? 0).rounded(.up))
+        return LinePlot(series: series, xRange: 0...Double(settings.lengthFactor * settings.predictedFrames), yRange: low...max(high, low + 1))
     }
 
     private func velocityGridMarkdown() -> [String] {
@@ -140,12 +165,14 @@ public final class PaperExperimentReport {
                     ("seed-\(seed)", ["test_mse": result.testMSE, "length_generalisation_mse": result.lengthCurve,
                                       "velocity_grid_mse": result.velocityGrid, "training_mse": result.trainingLosses,
                                       "parameters": result.parameters, "velocity_count": result.velocityCount,
+                                      "best_validation_mse": result.bestValidation,
                                       "training_seconds": result.trainingSeconds, "evaluation_seconds": result.evaluationSeconds] as [String: Any])
                 }
             })
         }
         try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
             .write(to: directory.appendingPathComponent("results.json"), options: .atomic)
+        if !modelNames.isEmpty { try lengthPlot().image.writePNG(to: directory.appendingPathComponent("length-generalisation.png")) }
         guard experiment.kind == .translating, experiment.gridRange > 0, let (low, high) = gridScale else { return }
         let side = 2 * experiment.gridRange + 1
         for name in modelNames {
@@ -154,6 +181,6 @@ public final class PaperExperimentReport {
                               scale: .logarithmic, range: low...high)
             try map.image.writePNG(to: directory.appendingPathComponent("velocity-grid-\(name).png"))
         }
-        Console.line("wrote \(directory.path)/results.md, results.json" + (modelNames.isEmpty ? "" : ", velocity-grid-*.png"))
+        Console.line("wrote \(directory.path)/results.md, results.json, length-generalisation.png" + (modelNames.isEmpty ? "" : ", velocity-grid-*.png"))
     }
 }
