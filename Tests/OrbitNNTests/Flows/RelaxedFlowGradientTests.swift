@@ -96,7 +96,7 @@ func theRelaxedCellHasCorrectGradientsOverSeveralSteps(_ bankCount: Int) {
     let optimizer = Adam(learningRate: 3e-3)
     let loss = { meanSquaredError(predictor(inputs, predicting: 2), targets) + relaxedFlowRegularizer([cell], alpha: 1e-3) }
     var losses: [Double] = []
-    for _ in 0..<12 {
+    for _ in 0..<10 {
         let (value, gradients) = valueAndGradient(of: predictor.parameters, loss)
         losses.append(value.item)
         optimizer.update(predictor.parameters, with: gradients)
@@ -104,5 +104,5 @@ func theRelaxedCellHasCorrectGradientsOverSeveralSteps(_ bankCount: Int) {
     losses.append(loss().item)
     #expect(losses.allSatisfy(\.isFinite) && losses.last! < 0.5 * losses[0], "losses \(losses)")
     // Every velocity's coefficients and correction moved, apart from each other: the cell left the FERNN.
-    #expect(cell.kernelSpread > 0 && relaxedFlowRegularizer([cell], alpha: 1).item > 0)
+    #expect(cell.kernelSpread > 1e-3, "kernel spread \(cell.kernelSpread)")
 }
