@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "OrbitTestSupportTests", dependencies: ["Orbit", "_OrbitTestSupport"]),
         .testTarget(
             name: "OrbitNNTests",
-            dependencies: ["OrbitNN", "OrbitModels", "Orbit", "_OrbitTestSupport"],
+            dependencies: ["OrbitNN", "OrbitModels", "OrbitOptimizers", "Orbit", "_OrbitTestSupport"],
             exclude: ["Fixtures"]),  // read by path from the tests
         .testTarget(name: "OrbitOptimizersTests", dependencies: ["OrbitOptimizers", "Orbit", "_OrbitTestSupport"]),
         .testTarget(name: "OrbitDatasetsTests", dependencies: ["OrbitDatasets", "OrbitImages", "Orbit", "OrbitNN", "_OrbitTestSupport"]),
