@@ -26,6 +26,14 @@ public struct PixelVector: Hashable, Sendable, CustomStringConvertible {
         return (-range...range).flatMap { y in (-range...range).map { x in PixelVector(y: y, x: x) } }
     }
 
+    /// Velocities along x only, (0, x) for each x in order: `horizontal(-5...5)` holds the 11 data
+    /// velocities of the FERNN rebuttal's velocities-between-generators test. Any list works wherever a
+    /// dataset takes `velocities`.
+    public static func horizontal(_ xs: some Sequence<Int>) -> [PixelVector] { xs.map { PixelVector(y: 0, x: $0) } }
+
+    /// Velocities along y only, (y, 0) for each y in order.
+    public static func vertical(_ ys: some Sequence<Int>) -> [PixelVector] { ys.map { PixelVector(y: $0, x: 0) } }
+
     /// The squared Euclidean length `y^2 + x^2` (twice the kinetic energy of a unit mass).
     public var squaredLength: Int { y * y + x * x }
 

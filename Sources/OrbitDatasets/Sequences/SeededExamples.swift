@@ -40,10 +40,10 @@ public struct SeededExamples: Sendable, Equatable {
         return copy
     }
 
-    /// The random stream example `index` is drawn from; stops the program, naming `operation`, if `index`
-    /// is outside `0..<count`.
-    func generator(forExample index: Int, of operation: String) -> RandomGenerator {
+    /// The random stream example `index` is drawn from (`stream` separates independent draws of one
+    /// example); stops the program, naming `operation`, if `index` is outside `0..<count`.
+    func generator(forExample index: Int, of operation: String, stream: UInt64 = 0) -> RandomGenerator {
         requireArgument(index >= 0 && index < count, operation, "index \(index) is outside 0..<\(count)")
-        return ExampleSeeding.generator(seed: seed, epoch: epoch, index: index)
+        return ExampleSeeding.generator(seed: seed, epoch: epoch, index: index, stream: stream)
     }
 }

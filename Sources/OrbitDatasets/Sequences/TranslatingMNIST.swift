@@ -105,6 +105,23 @@ public struct TranslatingMNIST: RandomAccessCollection, EpochSampledDataset, Sen
     /// Sequence `index`: its frames `[T, 1, S, S]` and each digit's label and trajectory.
     public subscript(index: Int) -> Element {
         let (frameCount, size) = (configuration.frameCount, configuration.imageSize)
+        let (movingDigits, images) = drawDigits(index)
+        var frames = [Float](repeating: 0, count: frameCount * size * size)
+        for (moving, image) in zip(movingDigits, images) {
+            let padding = PixelVector(y: (size - digits.height) / 2, x: (size - digits.width) / 2)
+            for time in 0..<frameCount {
+                addRolled(image, height: digits.height, width: digits.width, at: padding + moving.trajectory.offset(atFrame: time),
+                          into: &frames, frame: time, size: size)
+            }
+        }
+        for position in frames.indices where frames[position] > 1 { frames[position] = 1 }
+        return FrameSequence(frames: frames, frameCount: frameCount, height: size, width: size, metadata: movingDigits)
+    }
+
+    /// The random draws of sequence `index`, in order: each digit, its start offset and its trajectory;
+    /// with the digits' images. `ImperfectTranslatingMNIST` starts from the same draws.
+    func drawDigits(_ index: Int) -> (digits: [Digit], images: [[Float]]) {
+        let size = configuration.imageSize
         var generator = examples.generator(forExample: index, of: "TranslatingMNIST")
         let switchFrame = configuration.velocitySwitch?.drawFrame(using: &generator)
         var movingDigits: [Digit] = []
@@ -119,24 +136,15 @@ public struct TranslatingMNIST: RandomAccessCollection, EpochSampledDataset, Sen
                                              using: &generator)
             movingDigits.append(Digit(label: digits.label(digit), sourceIndex: digits.sourceIndex(digit), trajectory: trajectory))
         }
-        var frames = [Float](repeating: 0, count: frameCount * size * size)
-        for (moving, image) in zip(movingDigits, images) {
-            let padding = PixelVector(y: (size - digits.height) / 2, x: (size - digits.width) / 2)
-            for time in 0..<frameCount {
-                addRolled(image, height: digits.height, width: digits.width, at: padding + moving.trajectory.offset(atFrame: time),
-                          into: &frames, frame: time, size: size)
-            }
-        }
-        for position in frames.indices where frames[position] > 1 { frames[position] = 1 }
-        return FrameSequence(frames: frames, frameCount: frameCount, height: size, width: size, metadata: movingDigits)
+        return (movingDigits, images)
     }
 }
 
 /// Adds `image` (`height x width`, row-major) to frame `frame` of `frames` (`[T, size, size]`) with its
 /// top-left pixel at `offset`, wrapping around the torus: pixel (r, c) lands on ((offset.y + r) mod size,
-/// (offset.x + c) mod size), which is `Tensor.rolled` of the zero-padded image.
+/// (offset.x + c) mod size), which is `Tensor.rolled` of the zero-padded image, times `weight`.
 func addRolled(_ image: [Float], height: Int, width: Int, at offset: PixelVector, into frames: inout [Float],
-               frame: Int, size: Int) {
+               frame: Int, size: Int, weight: Float = 1) {
     let base = frame * size * size
     let (rowStart, columnStart) = (((offset.y % size) + size) % size, ((offset.x % size) + size) % size)
     frames.withUnsafeMutableBufferPointer { output in
@@ -148,7 +156,7 @@ func addRolled(_ image: [Float], height: Int, width: Int, at offset: PixelVector
                 var column = columnStart
                 for sourceColumn in 0..<width {
                     let value = input[row * width + sourceColumn]
-                    if value != 0 { output[targetBase + column] += value }
+                    if value != 0 { output[targetBase + column] += weight * value }
                     column += 1
                     if column == size { column = 0 }
                 }

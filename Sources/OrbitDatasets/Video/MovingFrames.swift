@@ -6,8 +6,9 @@ import Orbit
 ///
 /// - Windows: frames `start, start + step, ...` of one clip (T = `sequenceLength`); clips shorter than
 ///   the span `(T - 1) * step + 1` are left out (`skippedClipCount`). `start` is uniform over the clip.
-/// - Camera motion: one integer velocity v per clip, uniform over {-R...R}^2 (R = `velocityRange`),
-///   drawn from the seed and the clip's archive index, so it stays the same across epochs unless
+/// - Camera motion: one integer velocity v per clip, uniform over `velocities` ({-R...R}^2 for
+///   `init(velocityRange: R)`, or any list such as `PixelVector.horizontal(-5...5)`), drawn from the
+///   seed and the clip's archive index, so it stays the same across epochs unless
 ///   `cameraResampledEachEpoch`. Frame t is rolled on the torus by `v * t` with `Tensor.rolled`'s
 ///   convention, as in `TranslatingMNIST`: content moves by +v per frame (down and right for positive
 ///   components). The reference shifts by -v; over a symmetric set that draws the same distribution.
@@ -52,20 +53,29 @@ public struct MovingFrames: RandomAccessCollection, EpochSampledDataset, Sendabl
         public var sequenceLength: Int
         /// Clip frames between consecutive example frames (2: a 16-frame example spans 31 clip frames).
         public var step: Int
-        /// R: camera velocities are uniform over {-R...R}^2; 0 leaves the frames still.
-        public var velocityRange: Int
+        /// The camera velocities, drawn uniformly ({-R...R}^2 for `init(velocityRange: R)`; [.zero] leaves
+        /// the frames still).
+        public var velocities: [PixelVector]
         /// Whether each epoch draws new camera velocities (the paper's augmentation variant).
         public var cameraResampledEachEpoch: Bool
         /// A mid-clip change of camera velocity, or nil.
         public var velocitySwitch: VelocitySwitch?
 
-        public init(sequenceLength: Int = 16, step: Int = 2, velocityRange: Int = 2, cameraResampledEachEpoch: Bool = false,
+        public init(sequenceLength: Int = 16, step: Int = 2, velocities: [PixelVector], cameraResampledEachEpoch: Bool = false,
                     velocitySwitch: VelocitySwitch? = nil) {
             self.sequenceLength = sequenceLength
             self.step = step
-            self.velocityRange = velocityRange
+            self.velocities = velocities
             self.cameraResampledEachEpoch = cameraResampledEachEpoch
             self.velocitySwitch = velocitySwitch
+        }
+
+        /// Camera velocities uniform over {-R...R}^2, R = `velocityRange` (0 leaves the frames still).
+        public init(sequenceLength: Int = 16, step: Int = 2, velocityRange: Int = 2, cameraResampledEachEpoch: Bool = false,
+                    velocitySwitch: VelocitySwitch? = nil) {
+            requireArgument(velocityRange >= 0, "MovingFrames", "velocity range must be >= 0, got \(velocityRange)")
+            self.init(sequenceLength: sequenceLength, step: step, velocities: PixelVector.grid(range: velocityRange),
+                      cameraResampledEachEpoch: cameraResampledEachEpoch, velocitySwitch: velocitySwitch)
         }
     }
 
@@ -117,13 +127,13 @@ public struct MovingFrames: RandomAccessCollection, EpochSampledDataset, Sendabl
     ///   - resamplesEachEpoch: new windows and flips every epoch; nil means only for the training split.
     public init(archive: ClipArchive, split: Split, subjects: SubjectSplit = .kth, seed: UInt64,
                 configuration: Configuration = Configuration(), flipsHorizontally: Bool? = nil, resamplesEachEpoch: Bool? = nil) {
-        requireArgument(configuration.sequenceLength >= 1 && configuration.step >= 1 && configuration.velocityRange >= 0,
-                        "MovingFrames", "need sequenceLength >= 1, step >= 1, velocityRange >= 0, got \(configuration)")
+        requireArgument(configuration.sequenceLength >= 1 && configuration.step >= 1 && !configuration.velocities.isEmpty,
+                        "MovingFrames", "need sequenceLength >= 1, step >= 1 and at least one velocity, got \(configuration)")
         requireArgument(subjects.training.isDisjoint(with: subjects.validation) && subjects.training.isDisjoint(with: subjects.test)
                             && subjects.validation.isDisjoint(with: subjects.test), "MovingFrames",
                         "a subject may belong to one split only, got \(subjects)")
         configuration.velocitySwitch?.validate(frameCount: configuration.sequenceLength,
-                                               velocities: PixelVector.grid(range: configuration.velocityRange), operation: "MovingFrames")
+                                               velocities: configuration.velocities, operation: "MovingFrames")
         let span = (configuration.sequenceLength - 1) * configuration.step + 1
         let wanted = subjects.subjects(split)
         let inSplit = archive.clips.indices.filter { wanted.contains(archive.clips[$0].subject) }
@@ -159,7 +169,7 @@ public struct MovingFrames: RandomAccessCollection, EpochSampledDataset, Sendabl
         var cameraGenerator = ExampleSeeding.generator(seed: seed, epoch: configuration.cameraResampledEachEpoch ? epoch : 0,
                                                        index: clipIndex, stream: 2)
         let switchFrame = configuration.velocitySwitch?.drawFrame(using: &cameraGenerator)
-        let camera = Trajectory.draw(start: .zero, velocities: PixelVector.grid(range: configuration.velocityRange),
+        let camera = Trajectory.draw(start: .zero, velocities: configuration.velocities,
                                      velocitySwitch: configuration.velocitySwitch, switchFrame: switchFrame, using: &cameraGenerator)
         let (height, width) = (archive.height, archive.width)
         let area = height * width

@@ -163,3 +163,23 @@ func twoDigitsAreTheClampedSumOfRolledPaddedDigits(solidBlocks: Bool) {
     #expect(targets.scalars(as: Float.self) == Array(training[4].frame(3)) + Array(training[5].frame(3)))
     #expect(inputs.slice(axis: 0, 1..<2).scalars(as: Float.self) == Array(training[5].frames.prefix(3 * 28 * 28)))
 }
+
+@Test func dataVelocitiesCanBeAnyListNotOnlyAGrid() {
+    // The FERNN rebuttal's velocities between generators: x in -5...5, y = 0, one digit.
+    let velocities = PixelVector.horizontal(-5...5)
+    #expect(velocities.count == 11 && velocities.allSatisfy { $0.y == 0 } && velocities.map(\.x) == Array(-5...5))
+    #expect(PixelVector.vertical([2, -1]) == [PixelVector(y: 2, x: 0), PixelVector(y: -1, x: 0)])
+    let dataset = TranslatingMNIST(digits: pool, count: 330, seed: 8, configuration: .init(frameCount: 3, digitCount: 1, velocities: velocities))
+    var counts = [Int](repeating: 0, count: velocities.count)
+    for sequence in dataset {
+        let velocity = sequence.metadata[0].trajectory.velocity
+        counts[velocities.firstIndex(of: velocity)!] += 1
+    }
+    // Chi-square with 10 degrees of freedom: 29.6 is its 99.9% quantile.
+    #expect(counts.allSatisfy { $0 > 0 } && chiSquareAgainstUniform(counts) < 29.6, "\(counts)")
+    for sequence in dataset.prefix(3) {
+        let velocity = sequence.metadata[0].trajectory.velocity
+        #expect(frameTensor(sequence, 1).scalars(as: Float.self)
+                == frameTensor(sequence, 0).rolled(shifts: [0, velocity.x], axes: [0, 1]).scalars(as: Float.self))
+    }
+}

@@ -152,3 +152,12 @@ func framesAreClipFramesRolledOnTheTorusThenFlipped(split: MovingFrames.Split) {
         }
     }
 }
+
+@Test func cameraVelocitiesCanBeAnyList() {
+    let velocities = PixelVector.horizontal([-4, -2, 0, 2, 4])
+    let dataset = MovingFrames(archive: archive, split: .training, subjects: fiveSubjects, seed: 4,
+                               configuration: .init(velocities: velocities))
+    #expect(dataset.allSatisfy { velocities.contains($0.metadata.camera.velocity) })
+    #expect(Set(dataset.map(\.metadata.camera.velocity)).count >= 3)
+    #expect(MovingFrames.Configuration() == MovingFrames.Configuration(velocities: PixelVector.grid(range: 2)))
+}

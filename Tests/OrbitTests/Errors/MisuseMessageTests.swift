@@ -28,6 +28,7 @@ private func perform(_ name: String) {
     case "pool": _ = maxPool2d(Tensor.zeros([1, 1, 2, 2]), kernelSize: 3)
     case "slice": _ = a.slice(axis: 1, 1..<5)
     case "crossEntropy": _ = crossEntropy(a, labels: Tensor([1, 2, 0] as [Int64], shape: [3]))
+    case "translate": _ = translate(Tensor.zeros([1, 2, 4, 4]), by: [[0.5, 1, 2]], interpolation: .fourier)
     default: fatalError("unknown misuse case \(name)")
     }
 }
@@ -46,6 +47,7 @@ private let misuses: [Misuse] = [
     Misuse(name: "pool", expectedFragments: ["Orbit.maxPool2d", "[1, 1, 2, 2]", "[3, 3]"]),
     Misuse(name: "slice", expectedFragments: ["Orbit.slice", "1..<5", "[2, 3]"]),
     Misuse(name: "crossEntropy", expectedFragments: ["Orbit.crossEntropy", "[2, 3]", "[3]"]),
+    Misuse(name: "translate", expectedFragments: ["Orbit.translate", "[[0.5, 1.0, 2.0]]", "[1, 2, 4, 4]", "[dy, dx]"]),
 ]
 
 @Test(arguments: misuses)

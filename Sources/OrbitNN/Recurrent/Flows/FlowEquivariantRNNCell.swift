@@ -13,8 +13,9 @@ import Orbit
 /// Shapes: input f_t [N, inputChannels, H, W]; state and output [N, |V|, hiddenChannels, H, W].
 /// Every velocity is computed in one pass: the state is N·|V| images for one `conv2d`, and each image's
 /// flow shift is folded into the convolution's circular padding (`inputShifts`), so the flow costs
-/// nothing and saves no extra tensor. With V = {(0, 0)} this is the G-RNN. No biases (as the paper's
-/// models); PyTorch-default initialization.
+/// nothing and saves no extra tensor. Sub-pixel flows (`TranslationFlows(velocities:interpolation:)`, no
+/// V-mixing) fold their whole-pixel part the same way and shift the state by the remainder first. With
+/// V = {(0, 0)} this is the G-RNN. No biases (as the paper's models); PyTorch-default initialization.
 ///
 /// With `init(inputEncoder:…)` the drive is a per-frame encoder's output instead of U ⋆ f_t (the KTH
 /// classifiers' CNN, Docs/References.md §F4, still computed once per frame and broadcast over V).
@@ -62,6 +63,8 @@ public final class FlowEquivariantRNNCell: RecurrentCell {
                  using generator: inout RandomGenerator) {
         requireArgument(kernelSize % 2 == 1 && velocityMixing % 2 == 1, "FlowEquivariantRNNCell",
                         "kernel size \(kernelSize) and velocity mixing extent \(velocityMixing) must be odd")
+        requireArgument(velocityMixing == 1 || flows.subpixel == nil, "FlowEquivariantRNNCell",
+                        "velocity mixing needs whole-pixel flows, got velocity mixing \(velocityMixing) with \(flows)")
         (self.flows, self.kernelSize, self.activation, self.velocityPadding) = (flows, kernelSize, activation, velocityPadding)
         (self.inputWeight, self.inputEncoder) = (inputWeight, inputEncoder)
         let reach = velocityMixing / 2
@@ -99,7 +102,9 @@ public final class FlowEquivariantRNNCell: RecurrentCell {
             }
             recurrent = terms.dropFirst().reduce(terms[0], +)
         } else {
-            recurrent = conv2d(images, hiddenWeight.value, padding: padding, paddingMode: .circular, inputShifts: flows.velocities)
+            // Sub-pixel flows: the remainder of each velocity moves the images first (the identity otherwise).
+            recurrent = conv2d(flows.residualMoved(images), hiddenWeight.value, padding: padding, paddingMode: .circular,
+                               inputShifts: flows.velocities)
         }
         // [N·|V|, C, H, W] -> [N, |V|, C, H, W], plus the input drive broadcast over V (the trivial lift).
         let preactivation = recurrent.reshaped(state.shape) + drive.unsqueezed(axis: 1)
