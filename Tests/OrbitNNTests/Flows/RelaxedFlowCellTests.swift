@@ -52,8 +52,14 @@ private func setCoefficients(_ cell: RelaxedFlowEquivariantRNNCell, spread: Doub
 
 @Test(arguments: [1, 2, 3])
 func theRelaxedCellBuiltFromAFERNNIsThatFERNN(_ bankCount: Int) {
+    for flows in [TranslationFlows.grid(range: 1), .horizontal([-1.5, -0.5, 0, 0.5, 1], interpolation: .fourier)] {
+        theRelaxedCellBuiltFromAFERNNIsThatFERNN(bankCount, flows: flows)
+    }
+}
+
+/// The FERNN equality for one flow set (integer, and sub-pixel: the remainder moved before the banks as in the FERNN).
+private func theRelaxedCellBuiltFromAFERNNIsThatFERNN(_ bankCount: Int, flows: TranslationFlows) {
     var generator = RandomGenerator(seed: 1)
-    let flows = TranslationFlows.grid(range: 1)
     let fernn = FlowEquivariantRNNCell(inputChannels: 2, hiddenChannels: 3, flows: flows, activation: .tanh, dtype: .float64,
                                        using: &generator)
     let frames = randomTensor([2, steps, 2, 5, 6], seed: 10)
@@ -64,7 +70,7 @@ func theRelaxedCellBuiltFromAFERNNIsThatFERNN(_ bankCount: Int) {
                                                     flowCorrection: correction, using: &generator)
         #expect(relaxed.combinationWeights.value.doubles == [Double](repeating: 1 / Double(bankCount), count: bankCount * flows.count))
         expectClose(unroll(relaxed, over: frames).outputs, expected, relativeTolerance: 1e-14,
-                    "L = \(bankCount), perturbation \(perturbation), correction \(correction)")
+                    "L = \(bankCount), perturbation \(perturbation), correction \(correction), flows \(flows)")
         #expect(relaxed.kernelSpread < 1e-15)
     }
 }

@@ -131,8 +131,9 @@ public final class RelaxedFlowEquivariantRNNCell: LiftedRecurrentCell, RelaxedCo
                                   groups: velocities * channels, paddingMode: .circular)
             images = images + residual.reshaped(images.shape)
         }
-        // All L banks at once: [N·|V|, C, H, W] -> [N·|V|, L·C, H, W], image n rolled by velocity n mod |V|.
-        let banked = conv2d(images, hiddenWeight.value.reshaped([banks * channels, channels, kernelSize, kernelSize]),
+        // All L banks at once: [N·|V|, C, H, W] -> [N·|V|, L·C, H, W], image n rolled by velocity n mod |V|
+        // (sub-pixel flows: the whole-pixel part in the padding, the remainder by `residualMoved`, as the FERNN).
+        let banked = conv2d(flows.residualMoved(images), hiddenWeight.value.reshaped([banks * channels, channels, kernelSize, kernelSize]),
                             padding: padding, paddingMode: .circular, inputShifts: flows.velocities)
         // [N, |V|, L, C·H·W] weighted by a_l(ν) ([L, |V|] -> [1, |V|, L, 1]) and summed over l.
         let coefficients = combinationWeights.value.transposed(0, 1).reshaped([1, velocities, banks, 1])
