@@ -1,6 +1,7 @@
 # Orbit: the README's commands live here.
 #   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
 #   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~50 min on 2 cores, estimated)
+#   make experiments-imperfect  issue 17: velocities between generators, imperfect flows (Docs/FlowEquivariance.md section 9; ~1 h estimated, see there)
 #   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; 4-5 h, from the results' per-run times)
 #   make mnist   train the classic MNIST CNN (ARGS="--full" for the 15-epoch recipe, 99.30%)
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
@@ -16,7 +17,7 @@ LINE_BUDGET ?= 400
 NATIVE := -Xswiftc -target-cpu -Xswiftc native $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo -Xswiftc -DORBIT_FMA)
 RELEASE := -c release $(NATIVE)
 
-.PHONY: run experiments experiments-approx mnist test bench lines build fuzz fuzz-coverage
+.PHONY: run experiments experiments-imperfect experiments-approx mnist test bench lines build fuzz fuzz-coverage
 
 build:
 	$(SWIFT) build $(RELEASE)
@@ -38,6 +39,17 @@ experiments:
 	  --training-sequences 600 --output runs/bouncing
 	$(FLOWS) --experiment rotating --group-order 8 --data-velocities 1 --models grnn,fernn-v1 --seeds 1 --hidden 2 \
 	  --output runs/rotating
+
+# Issue 17's experiments (Docs/FlowEquivariance.md section 9) at the reduced scale of `make experiments` (hidden 8,
+# 10 + 10 frames, 2 epochs of 2,000 sequences, 3 seeds): the rebuttal's velocities between generators (data x-velocities
+# -5..5), then imperfect flows of kind BREAKING (drift, acceleration or noise) at levels 0-3. Estimated from the step
+# times of Docs/Performance.md: about 15 min and 40 min (section 9 has the count); resumable with --resume.
+BREAKING ?= drift
+experiments-imperfect:
+	$(FLOWS) --experiment between-generators --x-velocities=-5,-4,-3,-2,-1,0,1,2,3,4,5 --seeds 1,2,3 --hidden 8 --grid-sequences 100 \
+	  --models grnn,fernn-x1,fernn-x5-step5,fernn-x2,fernn-x4-step2,fernn-x3,fernn-x4,fernn-x5 --output runs/between-generators
+	$(FLOWS) --experiment imperfect --breaking $(BREAKING) --levels 0,1,2,3 --data-velocities 1 --seeds 1,2,3 --hidden 8 \
+	  --models grnn,grnn-plus-v1,fernn-v1,relaxed-fernn-v1 --banks 2 --relaxed-alpha 0.01 --output runs/imperfect-$(BREAKING)
 
 # The runs behind Docs/ApproximateEquivariance.md "Results" (section 5.2 levels, then Table 1), written to
 # Docs/results/approximate-equivariance-*.{md,png}. Results do not depend on the thread count.

@@ -1,5 +1,6 @@
 import Foundation
 import OrbitCommandLine
+import OrbitDatasets
 import OrbitExperiments
 
 // The command line of orbit-flows: the options of `FlowSettings` (the library's plain settings) and of
@@ -17,6 +18,10 @@ extension FlowSettings {
         --experiment translating|bouncing|rotating runs one of the paper's experiments instead, with the same
         data and training options: every --models entry for every --seeds value, then a table (mean ± std),
         the MSE per future step and, for translating, the velocity-generalisation grid and heat maps.
+        --experiment between-generators: digits moving at --x-velocities (y = 0), FERNNs over x-velocity sets
+        (fernn-xK, fernn-xK-stepS), the MSE per data velocity and its average (table and plot).
+        --experiment imperfect: ImperfectTranslatingMNIST with --breaking at each of --levels, the G-RNN,
+        G-RNN+, FERNN and relaxed FERNN; test MSE and learned flow-equivariance error against the level.
         """
 
     static let options: [Option] = [
@@ -76,12 +81,21 @@ extension FlowSettings {
 
 extension PaperExperimentSettings {
     static let options: [Option] = [
-        Option("experiment", default: "", help: "run a paper experiment instead of the main job: translating, bouncing or rotating"),
+        Option("experiment", default: "", help: "run an experiment instead of the main job: translating, bouncing, rotating, "
+               + "between-generators or imperfect"),
         Option("seeds", default: "1,2,3", help: "experiments: comma-separated seeds (the table reports mean ± std over them)"),
-        Option("models", default: "", help: "experiments: comma-separated models, grnn, fernn-vK, fernn-vK-mix (default per experiment)"),
+        Option("models", default: "", help: "experiments: comma-separated models, " + Model.grammar + " (default per experiment)"),
         Option("grid-range", default: "2", help: "translating: G, test each velocity of {-G..G}^2 separately (0: skip)"),
-        Option("grid-sequences", default: "100", help: "translating: sequences per fixed-velocity test set"),
+        Option("grid-sequences", default: "100", help: "translating, between-generators: sequences per fixed-velocity test set"),
         Option("group-order", default: "8", help: "rotating: N of C_N; flows and data velocities are multiples of 360/N degrees"),
+        Option("x-velocities", default: "-5,-4,-3,-2,-1,0,1,2,3,4,5",
+               help: "between-generators: the data's x-velocities in pixels per frame (y = 0), distinct integers"),
+        Option("breaking", default: "drift", help: "imperfect: how the motion departs from the flows: drift, acceleration or noise"),
+        Option("levels", default: "0,1,2,3", help: "imperfect: breaking levels, distinct integers >= 0 (0: exact flows; amplitude "
+               + "0.25 px/frame per level for drift and noise, 0.05 px/frame^2 for acceleration)"),
+        Option("equivariance-sequences", default: "20", help: "imperfect: test sequences for the learned flow-equivariance error"),
+        Option("banks", default: "2", help: "relaxed-fernn models: L, the shared filter banks"),
+        Option("relaxed-alpha", default: "0.01", help: "relaxed-fernn models: alpha of the soft flow-equivariance regulariser added to the loss"),
         Option("publish", default: "", help: "translating: when the run is done, ship these models (comma-separated), each its best seed, "
                + "into Sources/OrbitModels/Trained with a manifest and SHA-256"),
         Option("trained-commit", default: "", help: "--publish: the commit that trained the models (default: the repository's HEAD)"),
@@ -93,24 +107,40 @@ extension PaperExperimentSettings {
         guard try !arguments.value("experiment", as: String.self).isEmpty else { return nil }
         let kind = try arguments.choice("experiment", as: Kind.self)
         let modelList: String = try arguments.value("models")
-        let models = try modelList.isEmpty ? nil : modelList.split(separator: ",").map { name in
+        let models = try modelList.isEmpty ? nil : modelList.split(separator: ",", omittingEmptySubsequences: false).map { name in
             guard let model = Model(String(name)) else {
-                throw ArgumentError.invalidValue(option: "models", value: String(name), expected: "grnn, fernn-vK or fernn-vK-mix")
+                throw ArgumentError.invalidValue(option: "models", value: String(name), expected: Model.grammar)
             }
             return model
         }
         var experiment = PaperExperimentSettings(kind: kind, models: models)
         guard !experiment.models.isEmpty else {
-            throw ArgumentError.invalidValue(option: "models", value: modelList, expected: "grnn, fernn-vK or fernn-vK-mix, comma-separated")
+            throw ArgumentError.invalidValue(option: "models", value: modelList, expected: Model.grammar + ", comma-separated")
+        }
+        for model in experiment.models {
+            if let reason = experiment.unsupported(model) {
+                throw ArgumentError.invalidValue(option: "models", value: model.description, expected: reason)
+            }
         }
         experiment.seeds = try arguments.list("seeds", of: UInt64.self)
         experiment.gridRange = try arguments.value("grid-range", in: 0...)
         experiment.gridSequences = try arguments.value("grid-sequences", in: 1...)
         experiment.groupOrder = try arguments.value("group-order", in: 1...)
-        if kind == .rotating, experiment.models.contains(where: \.mixesVelocities) {
-            throw ArgumentError.invalidValue(option: "models", value: modelList, expected: "no V-mixing for rotation flows")
-        }
+        experiment.xVelocities = try distinct("x-velocities", arguments.list("x-velocities", of: Int.self), arguments)
+        experiment.breaking = FlowBreaking(try arguments.choice("breaking", as: FlowBreaking.Kind.self), level: 0)
+        experiment.levels = try distinct("levels", arguments.list("levels", of: Int.self, element: "an integer >= 0", where: { $0 >= 0 }), arguments)
+        experiment.equivarianceSequences = try arguments.value("equivariance-sequences", in: 1...)
+        experiment.bankCount = try arguments.value("banks", in: 1...)
+        experiment.relaxedAlpha = try arguments.value("relaxed-alpha", in: 0.0...)
         return experiment
+    }
+
+    /// `values` when no two are equal; otherwise an error naming option `name`.
+    private static func distinct(_ name: String, _ values: [Int], _ arguments: Arguments) throws -> [Int] {
+        guard Set(values).count == values.count else {
+            throw ArgumentError.invalidValue(option: name, value: try arguments.value(name), expected: "distinct values")
+        }
+        return values
     }
 }
 
@@ -120,10 +150,10 @@ func shippedModels(_ arguments: Arguments, _ experiment: PaperExperimentSettings
     guard arguments.isGiven("publish") else { return [] }
     let names = try arguments.list("publish", of: String.self)
     for name in names {
-        guard let model = PaperExperimentSettings.Model(name), experiment.models.contains(model), !model.mixesVelocities,
+        guard let model = PaperExperimentSettings.Model(name), experiment.models.contains(model), model.isPublishable,
               experiment.kind == .translating else {
             throw ArgumentError.invalidValue(option: "publish", value: name,
-                                             expected: "one of this translating run's --models without -mix ("
+                                             expected: "one of this translating run's grnn or fernn-vK --models without -mix ("
                                                 + experiment.models.map(\.description).joined(separator: ", ") + ")")
         }
     }

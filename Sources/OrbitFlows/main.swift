@@ -5,7 +5,8 @@ import OrbitExperiments
 import OrbitModels
 
 // orbit-flows: `make run` trains a G-RNN and a FERNN on Translating MNIST and compares them;
-// `--experiment translating|bouncing|rotating` runs one of the paper's experiments instead (PaperExperiment);
+// `--experiment translating|bouncing|rotating|between-generators` runs one of the experiments instead (PaperExperiment),
+// `--experiment imperfect` one per flow-breaking level (ImperfectFlowExperiment);
 // `--help` lists the options. This file only parses the options (FlowCommandLine.swift), prints and exits:
 // the experiments, their settings and their reports are OrbitExperiments' (a script can run them the same way).
 
@@ -30,13 +31,22 @@ do {
                      + "\(settings.trainingSequences) training sequences per epoch, \(settings.epochs) epochs, \(Parallelism.threadCount) threads")
         let publish = try shippedModels(arguments, paperExperiment)   // checked before hours of training
         let started = Date()
-        let run = try PaperExperiment(experiment: paperExperiment, settings: settings)
-        guard try run.run(resume: arguments.flag("resume"), stop: { interruption.isRequested }) else {
+        let resume = arguments.flag("resume")
+        let finished: Bool
+        var shippable: PaperExperiment?
+        if paperExperiment.kind == .imperfect {   // one PaperExperiment per level, then the summary across levels
+            finished = try ImperfectFlowExperiment(experiment: paperExperiment, settings: settings).run(resume: resume, stop: { interruption.isRequested })
+        } else {
+            let run = try PaperExperiment(experiment: paperExperiment, settings: settings)
+            finished = try run.run(resume: resume, stop: { interruption.isRequested })
+            shippable = run
+        }
+        guard finished else {
             Console.line("stopped; checkpoints saved in \(settings.outputDirectory); continue with --resume")
             exit(130)
         }
         Console.line(String(format: "wall clock %.0f s", Date().timeIntervalSince(started)))
-        if !publish.isEmpty {
+        if !publish.isEmpty, let run = shippable {
             let commit: String = try arguments.value("trained-commit")
             let shipped = try run.publish(publish, to: try TrainedModels.directory, commit: commit.isEmpty ? currentCommit() : commit) {
                 reproducingCommand(Array(CommandLine.arguments.dropFirst()), seed: $0)

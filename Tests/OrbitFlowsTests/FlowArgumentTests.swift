@@ -27,7 +27,7 @@ private func message(_ words: [String]) -> String {
     (["--hidden", "0", "--paper"], "--hidden expects an integer >= 1, got '0'"),
     (["--learning-rate", "nan"], "--learning-rate expects a finite number > 0, got 'nan'"),
     (["--seed", "-5"], "--seed expects a non-negative integer (0...18446744073709551615), got '-5'"),
-    (["--experiment", "spinning"], "--experiment expects one of translating, bouncing, rotating, got 'spinning'"),
+    (["--experiment", "spinning"], "--experiment expects one of translating, bouncing, rotating, between-generators, imperfect, got 'spinning'"),
     (["--experiment", "rotating", "--seeds", "1,-2"],
      "--seeds expects a comma-separated list, each element a non-negative integer (0...18446744073709551615), got '1,-2'"),
     (["--experiment", "rotating", "--group-order", "0"], "--group-order expects an integer >= 1, got '0'"),

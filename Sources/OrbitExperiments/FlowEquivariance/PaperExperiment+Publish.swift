@@ -1,6 +1,12 @@
 import Foundation
 import OrbitModels
 
+extension PaperExperimentSettings.Model {
+    /// Whether the model can ship (`PaperExperiment.publish`): a G-RNN or a FERNN over {-K..K}² without V-mixing,
+    /// the predictors `TrainedModels.load` rebuilds.
+    public var isPublishable: Bool { cell == .fernn && isGrid && !mixesVelocities }
+}
+
 extension PaperExperiment {
     /// Ships trained models: for each of `models` (names as in `--models`), the seed with the lowest best
     /// validation MSE, its best-epoch weights (`seed-<s>/<model>/best.safetensors`) copied into `directory`
@@ -12,8 +18,8 @@ extension PaperExperiment {
     public func publish(_ models: [String], to directory: URL, commit: String,
                         command: (UInt64) -> String) throws -> [TrainedModelManifest] {
         try models.map { name in
-            guard let model = PaperExperimentSettings.Model(name), experiment.models.contains(model), experiment.kind == .translating,
-                  !model.mixesVelocities else {
+            guard let model = PaperExperimentSettings.Model(name), experiment.models.contains(model), model.isPublishable,
+                  experiment.kind == .translating else {
                 throw PublishError.notPublishable(model: name, models: experiment.models.map(\.description), kind: experiment.kind.rawValue)
             }
             let seeds = experiment.seeds.compactMap { seed in report.results[name]?[seed].map { (seed, $0) } }
@@ -45,7 +51,7 @@ extension PaperExperiment {
             switch self {
             case let .notPublishable(model, models, kind):
                 "--publish: \(model) cannot ship from this run (trained: \(models.joined(separator: ", ")); experiment \(kind); "
-                    + "only Translating MNIST G-RNNs and FERNNs without V-mixing ship)"
+                    + "only Translating MNIST G-RNNs and FERNN-vK without V-mixing ship)"
             case let .notTrained(model): "--publish: \(model) has no finished seed in this run"
             }
         }

@@ -8,8 +8,9 @@ import OrbitNN
 import OrbitTraining
 
 /// The sequences of one seed of an experiment: training (redrawn every epoch, MNIST training digits),
-/// test and long test (fixed, MNIST test digits), and for Translating MNIST one fixed-velocity test set
-/// per velocity of the grid {-G..G}², row-major (v.y outer, v.x inner, as `PixelVector.grid`).
+/// test and long test (fixed, MNIST test digits), and one fixed-velocity test set per velocity of
+/// `PaperExperiment.gridVelocities` (translating: the grid {-G..G}², row-major, v.y outer and v.x inner as
+/// `PixelVector.grid`; between-generators: the data's x-velocities).
 public struct PaperExperimentData {
     public let training: SequenceSource
     public let validation: SequenceSource
@@ -18,76 +19,110 @@ public struct PaperExperimentData {
     public let velocityGrid: [SequenceSource]
 }
 
+/// MNIST split three ways: training digits (the first nine tenths of the training split), validation
+/// digits (its last tenth) and test digits (the test split).
+struct ExperimentDigits {
+    let training: DigitPool
+    let validation: DigitPool
+    let test: DigitPool
+
+    /// Reads MNIST from `settings.dataDirectory`, or the copy inside the repository.
+    init(settings: FlowSettings) throws {
+        let directory = settings.dataDirectory.isEmpty ? try MNIST.defaultDirectory : URL(fileURLWithPath: settings.dataDirectory)
+        (training, validation) = trainingAndValidationDigits(try MNIST(split: .training, directory: directory))
+        test = DigitPool(try MNIST(split: .test, directory: directory))
+    }
+}
+
 /// One of the FERNN paper's experiments (`orbit-flows --experiment NAME`): for every seed, trains each model
 /// of the experiment with the main job's trainer (same predictor, loss, optimizer, checkpoints; resuming
 /// works the same) on the same sequences, evaluates it, and finally writes `PaperExperimentReport`
 /// (results.md, results.json, PNGs) to `settings.outputURL`. Seed s trains in `<output>/seed-s/<model>/`;
-/// its data and initialization come from s. Progress goes to standard output.
+/// its data and initialization come from s. Progress goes to standard output. (`imperfect` at several
+/// levels is `ImperfectFlowExperiment`, one of these per level.)
 public final class PaperExperiment {
     public let experiment: PaperExperimentSettings
     public let settings: FlowSettings
     /// The measurements so far; `run` writes it at the end.
     public let report: PaperExperimentReport
-    private let trainingDigits: DigitPool
-    private let validationDigits: DigitPool
-    private let testDigits: DigitPool
+    let digits: ExperimentDigits
 
     /// Reads MNIST (`settings.dataDirectory`, or the copy inside the repository) and creates the output directory.
-    public init(experiment: PaperExperimentSettings, settings: FlowSettings) throws {
-        (self.experiment, self.settings) = (experiment, settings)
-        let directory = settings.dataDirectory.isEmpty ? try MNIST.defaultDirectory : URL(fileURLWithPath: settings.dataDirectory)
-        (trainingDigits, validationDigits) = trainingAndValidationDigits(try MNIST(split: .training, directory: directory))
-        testDigits = DigitPool(try MNIST(split: .test, directory: directory))
+    public convenience init(experiment: PaperExperimentSettings, settings: FlowSettings) throws {
+        try self.init(experiment: experiment, settings: settings, digits: try ExperimentDigits(settings: settings))
+    }
+
+    init(experiment: PaperExperimentSettings, settings: FlowSettings, digits: ExperimentDigits) throws {
+        for model in experiment.models {
+            if let reason = experiment.unsupported(model) { throw PaperExperimentError.unsupportedModel(model.description, reason: reason) }
+        }
+        (self.experiment, self.settings, self.digits) = (experiment, settings, digits)
         report = PaperExperimentReport(experiment: experiment, settings: settings)
         try FileManager.default.createDirectory(at: settings.outputURL, withIntermediateDirectories: true)
     }
 
-    /// The velocities of the fixed-velocity test sets, row-major over {-G..G}² (empty unless translating).
+    /// The velocities of the fixed-velocity test sets: row-major over {-G..G}² (translating), the data's
+    /// x-velocities (between-generators), none otherwise.
     public var gridVelocities: [PixelVector] {
-        experiment.kind == .translating && experiment.gridRange > 0 ? PixelVector.grid(range: experiment.gridRange) : []
+        switch experiment.kind {
+        case .translating: experiment.gridRange > 0 ? PixelVector.grid(range: experiment.gridRange) : []
+        case .betweenGenerators: PixelVector.horizontal(experiment.xVelocities)
+        case .bouncing, .rotating, .imperfect: []
+        }
     }
 
     /// The sequences of seed `seed`: training from `seed`, test from `seed + 1000`, long test (input +
-    /// lengthFactor × predicted frames) from `seed + 2000`, grid cell i from `seed + 3000 + i`, validation
-    /// (held-out training digits) from `seed + 4000`.
+    /// lengthFactor × predicted frames) from `seed + 2000`, fixed-velocity set i from `seed + 3000 + i`,
+    /// validation (held-out training digits) from `seed + 4000`.
     public func data(seed: UInt64) -> PaperExperimentData {
         let (frames, longFrames) = (settings.inputFrames + settings.predictedFrames,
                                     settings.inputFrames + settings.lengthFactor * settings.predictedFrames)
-        let (range, digits) = (settings.dataVelocityRange, settings.digits)
+        let (range, digitCount) = (settings.dataVelocityRange, settings.digits)
         let longCount = min(settings.testSequences, 100)
         func sources<Dataset: EpochSampledDataset & Sendable, Metadata>(
             _ make: (DigitPool, Int, UInt64, Int, Bool) -> Dataset) -> (SequenceSource, SequenceSource, SequenceSource, SequenceSource)
         where Dataset.Element == FrameSequence<Metadata> {
-            (SequenceSource(make(trainingDigits, settings.trainingSequences, seed, frames, true)),
-             SequenceSource(make(validationDigits, settings.validationSequences, seed &+ 4_000, frames, false)),
-             SequenceSource(make(testDigits, settings.testSequences, seed &+ 1_000, frames, false)),
-             SequenceSource(make(testDigits, longCount, seed &+ 2_000, longFrames, false)))
+            (SequenceSource(make(digits.training, settings.trainingSequences, seed, frames, true)),
+             SequenceSource(make(digits.validation, settings.validationSequences, seed &+ 4_000, frames, false)),
+             SequenceSource(make(digits.test, settings.testSequences, seed &+ 1_000, frames, false)),
+             SequenceSource(make(digits.test, longCount, seed &+ 2_000, longFrames, false)))
+        }
+        func translating(_ velocities: [PixelVector]) -> (SequenceSource, SequenceSource, SequenceSource, SequenceSource) {
+            sources { pool, count, seed, frameCount, resamples in
+                TranslatingMNIST(digits: pool, count: count, seed: seed,
+                                 configuration: .init(frameCount: frameCount, digitCount: digitCount, velocities: velocities),
+                                 resamplesEachEpoch: resamples)
+            }
         }
         let (training, validation, test, longTest): (SequenceSource, SequenceSource, SequenceSource, SequenceSource)
         switch experiment.kind {
-        case .translating:
+        case .translating: (training, validation, test, longTest) = translating(PixelVector.grid(range: range))
+        case .betweenGenerators: (training, validation, test, longTest) = translating(PixelVector.horizontal(experiment.xVelocities))
+        case .imperfect:
+            let breaking = experiment.breaking
             (training, validation, test, longTest) = sources { pool, count, seed, frameCount, resamples in
-                TranslatingMNIST(digits: pool, count: count, seed: seed,
-                                 configuration: .init(frameCount: frameCount, digitCount: digits, velocityRange: range),
-                                 resamplesEachEpoch: resamples)
+                ImperfectTranslatingMNIST(digits: pool, count: count, seed: seed,
+                                          configuration: .init(frameCount: frameCount, digitCount: digitCount,
+                                                               velocities: PixelVector.grid(range: range), breaking: breaking),
+                                          resamplesEachEpoch: resamples)
             }
         case .bouncing:
             (training, validation, test, longTest) = sources { pool, count, seed, frameCount, resamples in
                 BouncingMNIST(digits: pool, count: count, seed: seed,
-                              configuration: .init(frameCount: frameCount, digitCount: digits, velocities: PixelVector.grid(range: range)),
+                              configuration: .init(frameCount: frameCount, digitCount: digitCount, velocities: PixelVector.grid(range: range)),
                               resamplesEachEpoch: resamples)
             }
         case .rotating:
             let degrees = (-range...range).map { Double($0) * 360 / Double(experiment.groupOrder) }
             (training, validation, test, longTest) = sources { pool, count, seed, frameCount, resamples in
                 RotatingMNIST(digits: pool, count: count, seed: seed,
-                              configuration: .init(frameCount: frameCount, digitCount: digits, angularVelocities: degrees),
+                              configuration: .init(frameCount: frameCount, digitCount: digitCount, angularVelocities: degrees),
                               resamplesEachEpoch: resamples)
             }
         }
         let grid = gridVelocities.enumerated().map { index, velocity in
-            SequenceSource(TranslatingMNIST.fixedVelocity(velocity, digits: testDigits, count: experiment.gridSequences,
-                                                          seed: seed &+ 3_000 &+ UInt64(index), frameCount: frames, digitCount: digits))
+            SequenceSource(TranslatingMNIST.fixedVelocity(velocity, digits: digits.test, count: experiment.gridSequences,
+                                                          seed: seed &+ 3_000 &+ UInt64(index), frameCount: frames, digitCount: digitCount))
         }
         return PaperExperimentData(training: training, validation: validation, test: test, longTest: longTest, velocityGrid: grid)
     }
@@ -101,66 +136,23 @@ public final class PaperExperiment {
             seedSettings.seed = seed
             seedSettings.outputDirectory = settings.outputURL.appendingPathComponent("seed-\(seed)").path
             let data = data(seed: seed)
-            let hidden = settings.hiddenChannels
-            let finished: Bool
-            switch experiment.kind {
-            case .translating, .bouncing:
-                finished = try run(seedSettings, data, resume: resume, stop: stop, velocityCount: { (2 * $0 + 1) * (2 * $0 + 1) }) {
-                    model, generator in
-                    FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: hidden, flows: .grid(range: model.velocityRange),
-                                           velocityMixing: model.mixesVelocities ? 3 : 1, using: &generator)
-                }
-            case .rotating:
-                let order = experiment.groupOrder
-                finished = try run(seedSettings, data, resume: resume, stop: stop, velocityCount: { 2 * $0 + 1 }) { model, generator in
-                    RotationFlowEquivariantRNNCell(inputChannels: 1, hiddenFields: hidden,
-                                                   flows: .range(model.velocityRange, groupOrder: order), using: &generator)
-                }
+            var trained: [(name: String, predict: (Tensor, Int) -> Tensor)] = []
+            for model in experiment.models {
+                guard let predict = try train(model, seedSettings, data, resume: resume, stop: stop) else { return false }
+                trained.append((model.description, predict))
             }
-            guard finished else { return false }
+            if seed == experiment.seeds[0] { try writePictures(trained, data.longTest) }
         }
         try report.write()
         return true
     }
 
-    private func run<Cell: LiftedRecurrentCell>(_ settings: FlowSettings, _ data: PaperExperimentData, resume: Bool, stop: @escaping () -> Bool,
-                                                velocityCount: (Int) -> Int,
-                                                makeCell: @escaping (PaperExperimentSettings.Model, inout RandomGenerator) -> Cell) throws -> Bool {
-        var trained: [(name: String, model: FlowPredictor<Cell>)] = []
-        for model in experiment.models {
-            let trainer = try makeSequenceTrainer(name: model.description, settings: settings, training: data.training,
-                                                  validation: data.validation) { makeCell(model, &$0) }
-            try resumeIfPossible(trainer, resume: resume)
-            trainer.shouldStop = stop
-            let name = model.description
-            Console.line("seed \(settings.seed), \(name): \(trainer.model.parameterCount) parameters, "
-                         + "|V| = \(velocityCount(model.velocityRange))")
-            guard try trainer.run() else { return false }
-            let evaluationStarted = Date()
-            var result = PaperExperimentResult(parameters: trainer.model.parameterCount, velocityCount: velocityCount(model.velocityRange))
-            result.testMSE = meanPredictionError(trainer.model, on: data.test, settings: settings)
-            result.lengthCurve = FlowEvaluation.meanSquaredErrorPerStep(trainer.model, on: data.longTest, inputFrames: settings.inputFrames,
-                                                                        steps: settings.lengthFactor * settings.predictedFrames)
-            result.velocityGrid = data.velocityGrid.map { meanPredictionError(trainer.model, on: $0, settings: settings) }
-            (result.trainingSeconds, result.evaluationSeconds) = (trainer.history.map(\.seconds).reduce(0, +),
-                                                                  Date().timeIntervalSince(evaluationStarted))
-            result.trainingLosses = trainer.history.map(\.trainingLoss)
-            result.bestValidation = trainer.history.compactMap(\.validation).min() ?? .nan
-            Console.line(String(format: "seed %llu, %@: test MSE %.4e (trained %.0f s in all, evaluated %.0f s)", settings.seed, name,
-                                result.testMSE, result.trainingSeconds, result.evaluationSeconds))
-            report.add(result, model: name, seed: settings.seed)
-            trained.append((name, trainer.model))
-        }
-        if settings.seed == experiment.seeds[0] { try writePictures(trained, data.longTest) }
-        return true
-    }
-
     /// predictions-<i>.png (first seed): truth in the first row, then each model predicting the long test, every 5th step.
-    private func writePictures<Cell>(_ models: [(name: String, model: FlowPredictor<Cell>)], _ longTest: SequenceSource,
-                                     examples: Int = 3) throws {
+    private func writePictures(_ models: [(name: String, predict: (Tensor, Int) -> Tensor)], _ longTest: SequenceSource,
+                               examples: Int = 3) throws {
         let frames = longTest.prefix(examples)
         let inputs = frames.slice(axis: 1, 0..<settings.inputFrames)
-        let predictions = models.map { $0.model(inputs, predicting: settings.lengthFactor * settings.predictedFrames) }
+        let predictions = models.map { $0.predict(inputs, settings.lengthFactor * settings.predictedFrames) }
         for example in 0..<frames.shape[0] {
             let picture = FlowEvaluation.strip(truth: frames.slice(axis: 0, index: example),
                                                predictions: predictions.map { $0.slice(axis: 0, index: example) },
@@ -168,5 +160,16 @@ public final class PaperExperiment {
             try picture.writePNG(to: settings.outputURL.appendingPathComponent("predictions-\(example).png"))
         }
         Console.line("wrote predictions-0..\(frames.shape[0] - 1).png (rows: truth, \(models.map(\.name).joined(separator: ", ")))")
+    }
+}
+
+/// Why a `PaperExperiment` refused its settings.
+public enum PaperExperimentError: Error, CustomStringConvertible {
+    case unsupportedModel(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedModel(model, reason): "--models: \(model) cannot run here (\(reason))"
+        }
     }
 }

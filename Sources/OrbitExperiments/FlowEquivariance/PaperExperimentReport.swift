@@ -13,8 +13,12 @@ public struct PaperExperimentResult {
     public var testMSE = Double.nan
     /// MSE of each future step, up to lengthFactor × the trained length (long test set).
     public var lengthCurve: [Double] = []
-    /// MSE on each fixed-velocity test set, row-major over {-G..G}² (empty when not measured).
+    /// MSE on each fixed-velocity test set (`PaperExperiment.gridVelocities`: row-major over {-G..G}², or the
+    /// between-generators x-velocities; empty when not measured).
     public var velocityGrid: [Double] = []
+    /// imperfect: `learnedFlowEquivarianceError` of the trained cell on the first test sequences; nil when
+    /// not measured or not defined (|V| = 1, the G-RNN).
+    public var learnedEquivarianceError: Double?
     /// The training MSE of each epoch.
     public var trainingLosses: [Double] = []
     /// The best validation MSE over the epochs (the epoch whose weights were kept).
@@ -31,11 +35,16 @@ public struct PaperExperimentResult {
 }
 
 /// The results of a `PaperExperiment` (`orbit-flows --experiment`), written to `settings.outputURL`:
-/// - results.md: the test-MSE table (mean ± sample std over seeds), the MSE per future step (mean over
-///   seeds; the trained length is marked), and for Translating MNIST the velocity-generalisation grids;
+/// - results.md: the test-MSE table (mean ± sample std over seeds; for imperfect also the learned
+///   flow-equivariance error), the MSE per future step (mean over seeds; the trained length is marked),
+///   for Translating MNIST the velocity-generalisation grids, for between-generators the MSE per data
+///   velocity and its average over the velocities;
 /// - results.json: every number per model and seed, with the settings;
-/// - velocity-grid-<model>.png: the grid of MSE (mean over seeds) as a heat map, rows v.y = -G..G (top
-///   to bottom), columns v.x = -G..G, one logarithmic colour scale shared by all models.
+/// - length-generalisation.png: log10 MSE against the future step, one line per model;
+/// - translating: velocity-grid-<model>.png, the grid of MSE (mean over seeds) as a heat map, rows
+///   v.y = -G..G (top to bottom), columns v.x = -G..G, one logarithmic colour scale shared by all models;
+/// - between-generators: mse-per-velocity.png, log10 MSE (mean over seeds) against the data velocity,
+///   one line per model.
 public final class PaperExperimentReport {
     public let experiment: PaperExperimentSettings
     public let settings: FlowSettings
@@ -50,31 +59,50 @@ public final class PaperExperimentReport {
     /// Records what `model` measured for `seed` (replacing an earlier result).
     public func add(_ result: PaperExperimentResult, model: String, seed: UInt64) { results[model, default: [:]][seed] = result }
 
-    private var modelNames: [String] { experiment.models.map(\.description).filter { results[$0] != nil } }
+    /// The models with results, in the experiment's order.
+    var modelNames: [String] { experiment.models.map(\.description).filter { results[$0] != nil } }
 
-    private func perSeed<Value>(_ model: String, _ value: (PaperExperimentResult) -> Value) -> [Value] {
+    /// `value` of each seed's result of `model`, in the experiment's seed order.
+    func perSeed<Value>(_ model: String, _ value: (PaperExperimentResult) -> Value) -> [Value] {
         experiment.seeds.compactMap { results[model]?[$0] }.map(value)
     }
 
     /// Element-wise mean over seeds of equal-length arrays.
-    private func meanOverSeeds(_ model: String, _ values: (PaperExperimentResult) -> [Double]) -> [Double] {
+    func meanOverSeeds(_ model: String, _ values: (PaperExperimentResult) -> [Double]) -> [Double] {
         let arrays = perSeed(model, values)
         guard let first = arrays.first else { return [] }
         return first.indices.map { index in arrays.map { $0[index] }.reduce(0, +) / Double(arrays.count) }
     }
 
+    /// The title of the experiment's data in results.md.
+    private var title: String {
+        switch experiment.kind {
+        case .imperfect: "imperfect (\(experiment.breaking))"
+        default: experiment.kind.rawValue
+        }
+    }
+
     /// The markdown of results.md.
     public func markdown() -> String {
         let seeds = experiment.seeds.map(String.init).joined(separator: ", ")
-        var lines = ["## \(experiment.kind.rawValue): test MSE over \(settings.predictedFrames) predicted frames (seeds \(seeds))", "",
-                     "| model | \\|V\\| | parameters | test MSE (mean ± std) | per seed | training hours per seed | evaluation s per seed |",
-                     "|---|---|---|---|---|---|---|"]
+        let measuresEquivariance = experiment.kind == .imperfect
+        var lines = ["## \(title): test MSE over \(settings.predictedFrames) predicted frames (seeds \(seeds))", "",
+                     "| model | \\|V\\| | parameters | test MSE (mean ± std) | per seed | "
+                        + (measuresEquivariance ? "learned flow-equivariance error (mean ± std) | " : "")
+                        + "training hours per seed | evaluation s per seed |",
+                     "|---|---|---|---|---|" + (measuresEquivariance ? "---|" : "") + "---|---|"]
         for name in modelNames {
             let first = perSeed(name, { $0 })[0]
+            let errors = perSeed(name, \.learnedEquivarianceError).compactMap { $0 }
             lines.append("| \(name) | \(first.velocityCount) | \(first.parameters) | \(Evaluate.formatted(perSeed(name, \.testMSE))) | "
                          + perSeed(name, { String(format: "%.3e", $0.testMSE) }).joined(separator: ", ") + " | "
+                         + (measuresEquivariance ? (errors.isEmpty ? "n/a" : Evaluate.formatted(errors)) + " | " : "")
                          + perSeed(name, { String(format: "%.2f", $0.trainingSeconds / 3600) }).joined(separator: ", ") + " | "
                          + perSeed(name, { String(format: "%.0f", $0.evaluationSeconds) }).joined(separator: ", ") + " |")
+        }
+        if measuresEquivariance {
+            lines += ["", "Learned flow-equivariance error: `learnedFlowEquivarianceError` of the trained cell on the first "
+                        + "\(experiment.equivarianceSequences) test sequences, every nonzero μ ∈ V (n/a: |V| = 1, the G-RNN)."]
         }
         let steps = settings.lengthFactor * settings.predictedFrames
         let shown = curveSteps
@@ -87,6 +115,7 @@ public final class PaperExperimentReport {
             lines.append("| \(name) | " + shown.map { String(format: "%.2e", curve[$0 - 1]) }.joined(separator: " | ") + " |")
         }
         if experiment.kind == .translating, experiment.gridRange > 0 { lines += velocityGridMarkdown() }
+        if experiment.kind == .betweenGenerators { lines += velocityListMarkdown() }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -98,60 +127,31 @@ public final class PaperExperimentReport {
     /// length-generalisation.png: log10 of the mean-over-seeds MSE against the future step, one line per model
     /// in the table's order (`LinePlot.palette`).
     func lengthPlot() -> LinePlot {
-        let curves = modelNames.map { meanOverSeeds($0, \.lengthCurve).map { log10(max($0, 1e-12)) } }
-        let series = curves.enumerated().map { index, curve in
-            LinePlot.Series(points: curve.enumerated().map { (x: Double($0.offset + 1), y: $0.element) },
-                            colour: LinePlot.palette[index % LinePlot.palette.count],
+        Self.logarithmicPlot(modelNames.map { name in
+            meanOverSeeds(name, \.lengthCurve).enumerated().map { (x: Double($0.offset + 1), y: $0.element) }
+        }, xRange: 0...Double(settings.lengthFactor * settings.predictedFrames))
+    }
+
+    /// A plot of log10 y (floored at 1e-12) of each series, series i in `LinePlot.palette[i mod 5]` with marker
+    /// `Marker.allCases[i mod 4]`, the y axis from the decade below the smallest value to the one above the largest.
+    static func logarithmicPlot(_ curves: [[(x: Double, y: Double)]], xRange: ClosedRange<Double>) -> LinePlot {
+        let logarithmic = curves.map { $0.map { (x: $0.x, y: log10(max($0.y, 1e-12))) } }
+        let series = logarithmic.enumerated().map { index, points in
+            LinePlot.Series(points: points, colour: LinePlot.palette[index % LinePlot.palette.count],
                             marker: LinePlot.Marker.allCases[index % LinePlot.Marker.allCases.count])
         }
-        let values = curves.joined()
+        let values = logarithmic.joined().map(\.y)
         let (low, high) = ((values.min() ?? -4).rounded(.down), (values.max() ?? 0).rounded(.up))
-        return LinePlot(series: series, xRange: 0...Double(settings.lengthFactor * settings.predictedFrames), yRange: low...max(high, low + 1))
+        return LinePlot(series: series, xRange: xRange, yRange: low...max(high, low + 1))
     }
 
-    private func velocityGridMarkdown() -> [String] {
-        let range = experiment.gridRange
-        let side = 2 * range + 1
-        var lines = ["", "## Velocity generalisation: MSE per fixed velocity (\(experiment.gridSequences) sequences each, mean over seeds)",
-                     "", "Trained on velocities {-\(settings.dataVelocityRange)..\(settings.dataVelocityRange)}² (marked *); "
-                        + "rows v.y, columns v.x (pixels per frame)."]
-        for name in modelNames {
-            let grid = meanOverSeeds(name, \.velocityGrid)
-            let inside = PixelVector.grid(range: range).enumerated().filter { isTrained($0.element) }.map { grid[$0.offset] }
-            let outside = PixelVector.grid(range: range).enumerated().filter { !isTrained($0.element) }.map { grid[$0.offset] }
-            lines += ["", "**\(name)**: mean " + String(format: "%.3e", mean(inside)) + " on the training velocities, "
-                        + (outside.isEmpty ? "" : String(format: "%.3e", mean(outside)) + " outside them, ")
-                        + String(format: "max %.3e", grid.max() ?? .nan) + " (velocity-grid-\(name).png)", "",
-                      "| v.y \\ v.x | " + (-range...range).map(String.init).joined(separator: " | ") + " |",
-                      "|---|" + String(repeating: "---:|", count: side)]
-            for (row, y) in (-range...range).enumerated() {
-                let cells = (0..<side).map { column -> String in
-                    let velocity = PixelVector(y: y, x: column - range)
-                    return String(format: "%.2e", grid[row * side + column]) + (isTrained(velocity) ? "*" : "")
-                }
-                lines.append("| \(y) | " + cells.joined(separator: " | ") + " |")
-            }
-        }
-        if let (low, high) = gridScale {
-            lines += ["", String(format: "Heat maps: one logarithmic scale for all models, %.2e (dark purple) to %.2e (yellow).", low, high)]
-        }
-        return lines
+    /// Which colour and marker `logarithmicPlot` gives each of `names`, for a caption: "grnn: orange squares, ...".
+    static func legend(_ names: [String]) -> String {
+        let colours = ["orange", "sky-blue", "bluish-green", "vermillion", "blue"], markers = ["squares", "circles", "triangles", "diamonds"]
+        return names.enumerated().map { "\($1): \(colours[$0 % colours.count]) \(markers[$0 % markers.count])" }.joined(separator: ", ")
     }
 
-    private func isTrained(_ velocity: PixelVector) -> Bool {
-        abs(velocity.x) <= settings.dataVelocityRange && abs(velocity.y) <= settings.dataVelocityRange
-    }
-
-    private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(1, values.count)) }
-
-    /// The smallest and largest positive grid MSE over all models (the heat maps' shared scale).
-    private var gridScale: (Double, Double)? {
-        let values = modelNames.flatMap { meanOverSeeds($0, \.velocityGrid) }.filter { $0 > 0 && $0.isFinite }
-        guard let low = values.min(), let high = values.max() else { return nil }
-        return (low, high)
-    }
-
-    /// Prints results.md and writes it, results.json and the heat maps to `settings.outputURL`.
+    /// Prints results.md and writes it, results.json and the plots to `settings.outputURL`.
     public func write() throws {
         let text = markdown()
         Console.line("\n" + text)
@@ -159,28 +159,30 @@ public final class PaperExperimentReport {
         try Data(text.utf8).write(to: directory.appendingPathComponent("results.md"), options: .atomic)
         var json: [String: Any] = ["options": settings.encoded(), "experiment": experiment.kind.rawValue,
                                    "seeds": experiment.seeds.map { Int($0) }]
+        switch experiment.kind {
+        case .betweenGenerators: json["x_velocities"] = experiment.xVelocities
+        case .imperfect: (json["breaking"], json["level"]) = (experiment.breaking.kind.rawValue, experiment.breaking.level)
+        case .translating, .bouncing, .rotating: break
+        }
         for name in modelNames {
             json[name] = Dictionary(uniqueKeysWithValues: experiment.seeds.compactMap { seed in
                 results[name]?[seed].map { result -> (String, Any) in
-                    ("seed-\(seed)", ["test_mse": result.testMSE, "length_generalisation_mse": result.lengthCurve,
-                                      "velocity_grid_mse": result.velocityGrid, "training_mse": result.trainingLosses,
-                                      "parameters": result.parameters, "velocity_count": result.velocityCount,
-                                      "best_validation_mse": result.bestValidation,
-                                      "training_seconds": result.trainingSeconds, "evaluation_seconds": result.evaluationSeconds] as [String: Any])
+                    var fields: [String: Any] = [
+                        "test_mse": result.testMSE, "length_generalisation_mse": result.lengthCurve,
+                        "velocity_grid_mse": result.velocityGrid, "training_mse": result.trainingLosses,
+                        "parameters": result.parameters, "velocity_count": result.velocityCount,
+                        "best_validation_mse": result.bestValidation,
+                        "training_seconds": result.trainingSeconds, "evaluation_seconds": result.evaluationSeconds]
+                    fields["learned_flow_equivariance_error"] = result.learnedEquivarianceError
+                    return ("seed-\(seed)", fields)
                 }
             })
         }
         try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
             .write(to: directory.appendingPathComponent("results.json"), options: .atomic)
-        if !modelNames.isEmpty { try lengthPlot().image.writePNG(to: directory.appendingPathComponent("length-generalisation.png")) }
-        guard experiment.kind == .translating, experiment.gridRange > 0, let (low, high) = gridScale else { return }
-        let side = 2 * experiment.gridRange + 1
-        for name in modelNames {
-            let grid = meanOverSeeds(name, \.velocityGrid)
-            let map = HeatMap(values: (0..<side).map { Array(grid[($0 * side)..<(($0 + 1) * side)]) }, cellSize: 32,
-                              scale: .logarithmic, range: low...high)
-            try map.image.writePNG(to: directory.appendingPathComponent("velocity-grid-\(name).png"))
-        }
-        Console.line("wrote \(directory.path)/results.md, results.json, length-generalisation.png" + (modelNames.isEmpty ? "" : ", velocity-grid-*.png"))
+        guard !modelNames.isEmpty else { return }
+        try lengthPlot().image.writePNG(to: directory.appendingPathComponent("length-generalisation.png"))
+        let pictures = try writeVelocityPictures()
+        Console.line("wrote \(directory.path)/results.md, results.json, length-generalisation.png" + pictures.map { ", " + $0 }.joined())
     }
 }

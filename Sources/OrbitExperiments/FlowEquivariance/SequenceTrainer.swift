@@ -11,8 +11,16 @@ import OrbitTraining
 /// validation MSE after every epoch, the best epoch's weights kept (the paper's model selection) and put
 /// back at the end. Files go to `settings.outputURL/name/` (checkpoint, best weights, metrics, curve).
 /// `makeCell` builds the cell from the generator seeded with `settings.seed`; the decoder is drawn after it.
+/// The loss of a batch is
+///
+///     L = MSE(predicted frames, target frames) + penalty(cell)
+///
+/// (no penalty by default; e.g. `relaxedFlowRegularizer([cell], alpha:)` for a relaxed FERNN, as the
+/// approximate-equivariance models add theirs), and the recorded training loss is L. A checkpoint
+/// remembers `settings` (without epochs and directories) and `recordedSettings`; resuming with others fails.
 public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
     name: String, settings: FlowSettings, training: SequenceSource, validation: SequenceSource,
+    recordedSettings: [String: String] = [:], penalty: ((Cell) -> Tensor)? = nil,
     makeCell: (inout RandomGenerator) -> Cell) throws -> Trainer<FlowPredictor<Cell>, Tensor> {
     var generator = RandomGenerator(seed: settings.seed)
     let cell = makeCell(&generator)
@@ -24,6 +32,7 @@ public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
     configuration.restoresBestEpoch = true
     configuration.directory = settings.outputURL.appendingPathComponent(name)
     configuration.settings = trainingSettings(of: settings, excluding: ["epochs", "dataDirectory", "outputDirectory"])
+        .merging(recordedSettings) { $1 }
     (configuration.lossName, configuration.scoreName) = ("training_mse", "validation_mse")
     let (inputFrames, predictedFrames) = (settings.inputFrames, settings.predictedFrames)
     let data = TrainingBatches(batchCount: training.batchCount(size: settings.batchSize), examples: { $0.shape[0] }) { epoch, first in
@@ -33,7 +42,8 @@ public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
                        validation: { Evaluation(score: meanPredictionError($0, on: validation, settings: settings)) }) { batch, _ in
         let inputs = batch.slice(axis: 1, 0..<inputFrames)
         let targets = batch.slice(axis: 1, inputFrames..<(inputFrames + predictedFrames))
-        return meanSquaredError(model(inputs, predicting: predictedFrames), targets)
+        let error = meanSquaredError(model(inputs, predicting: predictedFrames), targets)
+        return penalty.map { error + $0(model.cell) } ?? error
     }
 }
 
