@@ -1,7 +1,7 @@
 # Orbit: the README's commands live here.
 #   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
 #   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~50 min on 2 cores, estimated)
-#   make experiments-imperfect  issue 17: velocities between generators, imperfect flows (Docs/FlowEquivariance.md section 9; ~1 h estimated, see there)
+#   make experiments-imperfect  issue 17: velocities between generators, imperfect flows (Docs/FlowEquivariance.md section 9; ~50 min idle, 2-4 h shared, estimated)
 #   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; 4-5 h, from the results' per-run times)
 #   make mnist   train the classic MNIST CNN (ARGS="--full" for the 15-epoch recipe, 99.30%)
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
@@ -43,7 +43,7 @@ experiments:
 # Issue 17's experiments (Docs/FlowEquivariance.md section 9) at the reduced scale of `make experiments` (hidden 8,
 # 10 + 10 frames, 2 epochs of 2,000 sequences, 3 seeds): the rebuttal's velocities between generators (data x-velocities
 # -5..5), then imperfect flows of kind BREAKING (drift, acceleration or noise) at levels 0-3. Estimated from the step
-# times of Docs/Performance.md: about 15 min and 40 min (section 9 has the count); resumable with --resume.
+# times of Docs/Performance.md: about 13 and 36 min on an idle machine (section 9 has the count); resumable with --resume.
 BREAKING ?= drift
 experiments-imperfect:
 	$(FLOWS) --experiment between-generators --x-velocities=-5,-4,-3,-2,-1,0,1,2,3,4,5 --seeds 1,2,3 --hidden 8 --grid-sequences 100 \

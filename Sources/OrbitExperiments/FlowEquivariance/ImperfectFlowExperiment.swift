@@ -81,7 +81,8 @@ public final class ImperfectFlowExperiment {
                         + "α = \(experiment.relaxedAlpha). Each level's own results.md (level-<l>/) has the per-seed figures and the length curves."]
             + table("## Test MSE over \(settings.predictedFrames) predicted frames (mean ± std over seeds)", { $0.testMSE })
             + table("## Learned flow-equivariance error (mean ± std over seeds; n/a: |V| = 1)", { $0.learnedEquivarianceError })
-            + ["", "test-mse-by-level.png and equivariance-error-by-level.png: log10 of each (mean over seeds) against the level; "
+            + ["", "test-mse-by-level.png and equivariance-error-by-level.png: log10 of each (mean over seeds; an error of exactly 0, "
+                + "as a FERNN's can be, is drawn at 1e-12) against the level; "
                 + PaperExperimentReport.legend(names) + "."]
         return lines.joined(separator: "\n") + "\n"
     }
