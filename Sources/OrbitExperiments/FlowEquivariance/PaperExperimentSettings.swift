@@ -51,8 +51,8 @@ public struct PaperExperimentSettings: Equatable, Sendable {
     public var relaxedAlpha = 0.01
 
     /// The models each experiment compares unless told otherwise: for between-generators the G-RNN and
-    /// FERNNs over x-velocity sets of growing size, the last covering every data velocity (the rebuttal's
-    /// design); for imperfect the G-RNN, G-RNN+, FERNN and relaxed FERNN over V = {-1..1}².
+    /// FERNNs over x-velocity sets of growing size, the last covering every data velocity (the shape of the
+    /// rebuttal's comparison, whose sets it does not state); for imperfect the G-RNN, G-RNN+, FERNN and relaxed FERNN over V = {-1..1}².
     public static let defaultModels: [Kind: [Model]] = [
         .translating: [Model(velocityRange: 0), Model(velocityRange: 1), Model(velocityRange: 2)],
         .bouncing: [Model(velocityRange: 0), Model(velocityRange: 1), Model(velocityRange: 1, mixesVelocities: true)],
