@@ -11,8 +11,10 @@ import OrbitTraining
 /// validation MSE after every epoch, the best epoch's weights kept (the paper's model selection) and put
 /// back at the end. Files go to `settings.outputURL/name/` (checkpoint, best weights, metrics, curve).
 /// `makeCell` builds the cell from the generator seeded with `settings.seed`; the decoder is drawn after it.
+/// With a `communicator`, the ranks share each batch (data-parallel, Docs/Distributed.md).
 public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
     name: String, settings: FlowSettings, training: SequenceSource, validation: SequenceSource,
+    communicator: (any GradientCommunicator)? = nil,
     makeCell: (inout RandomGenerator) -> Cell) throws -> Trainer<FlowPredictor<Cell>, Tensor> {
     var generator = RandomGenerator(seed: settings.seed)
     let cell = makeCell(&generator)
@@ -26,11 +28,11 @@ public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
     configuration.settings = trainingSettings(of: settings, excluding: ["epochs", "dataDirectory", "outputDirectory"])
     (configuration.lossName, configuration.scoreName) = ("training_mse", "validation_mse")
     let (inputFrames, predictedFrames) = (settings.inputFrames, settings.predictedFrames)
-    let data = TrainingBatches(batchCount: training.batchCount(size: settings.batchSize), examples: { $0.shape[0] }) { epoch, first in
+    let data = TrainingBatches(batchCount: training.batchCount(size: settings.batchSize)) { epoch, first in
         training.batches(size: settings.batchSize, shuffling: RandomGenerator(seed: settings.seed), epoch: epoch, startingAt: first)
     }
     return try Trainer(model: model, optimizer: Adam(learningRate: settings.learningRate), data: data, configuration: configuration,
-                       validation: { Evaluation(score: meanPredictionError($0, on: validation, settings: settings)) }) { batch, _ in
+                       communicator: communicator, validation: { Evaluation(score: meanPredictionError($0, on: validation, settings: settings)) }) { batch, _ in
         let inputs = batch.slice(axis: 1, 0..<inputFrames)
         let targets = batch.slice(axis: 1, inputFrames..<(inputFrames + predictedFrames))
         return meanSquaredError(model(inputs, predicting: predictedFrames), targets)
