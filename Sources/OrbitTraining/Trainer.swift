@@ -90,6 +90,18 @@ public final class Trainer<Model: Module, Batch> {
         try broadcastState()
     }
 
+    /// `resume()` when `configuration.directory` holds a checkpoint (data-parallel: when rank 0's does);
+    /// returns whether it resumed.
+    @discardableResult
+    public func resumeIfCheckpointExists() throws -> Bool {
+        guard let url = configuration.checkpointURL else { return false }
+        var exists = [UInt64(isRankZero && FileManager.default.fileExists(atPath: url.path) ? 1 : 0)]
+        try communicator.map { communicator in try exists.withUnsafeMutableBufferPointer { try communicator.allReduce($0, .maximum) } }
+        guard exists[0] == 1 else { return false }
+        try resume()
+        return true
+    }
+
     private func resumeFromFiles() throws {
         guard let url = configuration.checkpointURL else {
             throw TrainingError.noCheckpoint(name: configuration.name, path: "(training in memory: no directory)")

@@ -28,6 +28,8 @@ public final class PaperExperiment {
     public let settings: FlowSettings
     /// The measurements so far; `run` writes it at the end.
     public let report: PaperExperimentReport
+    /// Data-parallel: the ranks train each model together (Docs/Distributed.md); rank 0 writes the report and pictures.
+    public var communicator: (any GradientCommunicator)?
     private let trainingDigits: DigitPool
     private let validationDigits: DigitPool
     private let testDigits: DigitPool
@@ -119,7 +121,7 @@ public final class PaperExperiment {
             }
             guard finished else { return false }
         }
-        try report.write()
+        if (communicator?.rank ?? 0) == 0 { try report.write() }
         return true
     }
 
@@ -129,7 +131,7 @@ public final class PaperExperiment {
         var trained: [(name: String, model: FlowPredictor<Cell>)] = []
         for model in experiment.models {
             let trainer = try makeSequenceTrainer(name: model.description, settings: settings, training: data.training,
-                                                  validation: data.validation) { makeCell(model, &$0) }
+                                                  validation: data.validation, communicator: communicator) { makeCell(model, &$0) }
             try resumeIfPossible(trainer, resume: resume)
             trainer.shouldStop = stop
             let name = model.description
@@ -151,7 +153,7 @@ public final class PaperExperiment {
             report.add(result, model: name, seed: settings.seed)
             trained.append((name, trainer.model))
         }
-        if settings.seed == experiment.seeds[0] { try writePictures(trained, data.longTest) }
+        if settings.seed == experiment.seeds[0], (communicator?.rank ?? 0) == 0 { try writePictures(trained, data.longTest) }
         return true
     }
 

@@ -55,6 +55,6 @@ public func trainingAndValidationDigits(_ mnist: MNIST) -> (training: DigitPool,
 /// Continues `trainer` from its checkpoint when `resume` is set and one exists (a model that had not
 /// started when the run stopped starts fresh).
 public func resumeIfPossible<Model, Batch>(_ trainer: Trainer<Model, Batch>, resume: Bool) throws {
-    guard resume, let url = trainer.configuration.checkpointURL, FileManager.default.fileExists(atPath: url.path) else { return }
-    try trainer.resume()
+    guard resume else { return }
+    try trainer.resumeIfCheckpointExists()
 }
