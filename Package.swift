@@ -27,6 +27,11 @@ let mpiTargets: [Target] = [
         name: "OrbitDistributedChecks",
         dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitModels", "OrbitTraining", "OrbitDistributed"],
         path: "Tests/Distributed/DistributedChecks"),
+    // The scaling measurements (make bench-distributed).
+    .executableTarget(
+        name: "OrbitDistributedBenchmarks",
+        dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitModels", "OrbitTraining", "OrbitDistributed"],
+        path: "Benchmarks/DistributedBenchmarks"),
 ]
 
 let package = Package(
