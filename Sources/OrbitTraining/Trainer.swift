@@ -70,8 +70,8 @@ public final class Trainer<Model: Module, Batch> {
         requireArgument((communicator?.size ?? 1) == 1 || data.canSlice, "Trainer",
                         "\(configuration.name): data-parallel training over \(communicator?.size ?? 1) ranks needs batches it can cut "
                         + "(TrainingBatches(..., slice:) or a DataLoader's)")
-        guard let directory = configuration.directory else { return }
-        try onRankZero {
+        try onRankZero {   // collective whatever the other ranks' directories: only rank 0's counts
+            guard let directory = configuration.directory else { return }
             try TrainingFiles.createDirectory(directory)
             for url in [configuration.checkpointURL, configuration.bestURL].compactMap({ $0 }) {
                 SafeTensors.removeStaleTemporaryFiles(of: url)
@@ -94,8 +94,8 @@ public final class Trainer<Model: Module, Batch> {
     /// returns whether it resumed.
     @discardableResult
     public func resumeIfCheckpointExists() throws -> Bool {
-        guard let url = configuration.checkpointURL else { return false }
-        var exists = [UInt64(isRankZero && FileManager.default.fileExists(atPath: url.path) ? 1 : 0)]
+        let found = isRankZero && configuration.checkpointURL.map { FileManager.default.fileExists(atPath: $0.path) } == true
+        var exists = [UInt64(found ? 1 : 0)]
         try communicator.map { communicator in try exists.withUnsafeMutableBufferPointer { try communicator.allReduce($0, .maximum) } }
         guard exists[0] == 1 else { return false }
         try resume()

@@ -147,10 +147,11 @@ func ranksWithShardsOfEachBatchTrainTheOneProcessModel(ranks: Int, sgd: Bool) th
         #expect(!finished && position.epoch == 1 && position.batch == 2 && position.exampleCount == 16)
     }
     #expect(!FileManager.default.fileExists(atPath: other.path))
-    // Resumed by three ranks (rank 0 reads the files; the others get its state) and by one process.
+    // Resumed by three ranks (rank 0 reads the files; the others get its state; rank 2 has no folder at all) and by one process.
     let resumed = ThreadGroup(size: 3).run { communicator in
-        let trainer = try makeParallelTrainer(epochs: 3, directory: communicator.rank == 0 ? directory : other, communicator: communicator)
-        try trainer.resume()
+        let folder = [directory, other, nil][communicator.rank]
+        let trainer = try makeParallelTrainer(epochs: 3, directory: folder, communicator: communicator)
+        try trainer.resumeIfCheckpointExists()
         let position = trainer.position
         try trainer.run()
         return (position, weights(trainer.model))

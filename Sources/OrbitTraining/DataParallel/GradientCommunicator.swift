@@ -60,7 +60,9 @@ struct RankFingerprint {
     /// Shown as a number (a count) rather than as a hexadecimal digest.
     let isCount: Bool
 
-    static func count(_ name: String, _ value: Int) -> RankFingerprint { RankFingerprint(name: name, value: UInt64(value), isCount: true) }
+    static func count(_ name: String, _ value: some BinaryInteger) -> RankFingerprint {
+        RankFingerprint(name: name, value: UInt64(truncatingIfNeeded: value), isCount: true)
+    }
     static func digest(_ name: String, of text: String) -> RankFingerprint {
         RankFingerprint(name: name, value: fnv1a(Array(text.utf8)), isCount: false)
     }

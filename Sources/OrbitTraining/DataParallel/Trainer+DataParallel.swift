@@ -43,7 +43,7 @@ extension Trainer {
                 .digest("parameter names, shapes and dtypes", of: named.map { "\($0.name) \($0.parameter.dtype) \($0.parameter.shape)" }
                     .joined(separator: "\n")),
                 .digest("settings", of: configuration.settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")),
-                .count("epochs", configuration.epochs), .count("seed", Int(truncatingIfNeeded: configuration.seed)),
+                .count("epochs", configuration.epochs), .count("seed", configuration.seed),
                 .digest("training options (name, clipping, model selection, early stopping, validation, optimizer, learning rate)",
                         of: options.joined(separator: "\n")),
                 .count("batches per epoch", data.batchCount)]
