@@ -7,6 +7,9 @@
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
 #   make lines   file-size report; fails when a Swift file is over the budget
+#   make run-distributed  the main job on RANKS MPI processes (ORBIT_MPI=1 build; Docs/Distributed.md)
+#   make test-distributed  the MPI checks under mpirun on loopback (needs libopenmpi-dev + openmpi-bin; not in `make test`)
+#   make bench-distributed  the scaling measurements: a FERNN-V2 step and the gradient allreduce on RANKS x THREADS
 #   make fuzz    libFuzzer + AddressSanitizer on the safetensors reader for FUZZ_SECONDS (not run by CI)
 #   make fuzz-coverage  line coverage of Sources/Orbit/IO reached by the fuzz corpus
 
@@ -17,7 +20,7 @@ LINE_BUDGET ?= 400
 NATIVE := -Xswiftc -target-cpu -Xswiftc native $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo -Xswiftc -DORBIT_FMA)
 RELEASE := -c release $(NATIVE)
 
-.PHONY: run experiments experiments-imperfect experiments-approx mnist test bench lines build fuzz fuzz-coverage
+.PHONY: run experiments experiments-imperfect experiments-approx mnist test bench lines build fuzz fuzz-coverage run-distributed test-distributed bench-distributed
 
 build:
 	$(SWIFT) build $(RELEASE)
@@ -77,6 +80,28 @@ test: lines
 
 bench:
 	$(SWIFT) run $(RELEASE) OrbitBenchmarks $(CASES)
+
+# Data-parallel training over MPI (Docs/Distributed.md), opt-in: ORBIT_MPI=1 builds into .build-mpi, so the default
+# build never needs MPI. RANKS processes on this machine, THREADS kernel threads each (default: cores / RANKS);
+# ARGS as for `make run` (e.g. ARGS="--paper --resume"). On a cluster, use mpirun/srun on the built binary instead.
+RANKS ?= 2
+THREADS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); t=$$((n / $(RANKS))); [ $$t -ge 1 ] && echo $$t || echo 1)
+MPIRUN ?= mpirun --oversubscribe --bind-to none $(if $(filter 0,$(shell id -u)),--allow-run-as-root)
+run-distributed:
+	ORBIT_MPI=1 $(SWIFT) build $(RELEASE) --scratch-path .build-mpi --product OrbitFlows
+	$(MPIRUN) -np $(RANKS) .build-mpi/release/OrbitFlows --threads $(THREADS) $(ARGS)
+
+test-distributed:
+	SWIFT=$(SWIFT) Tests/Distributed/run.sh
+
+# The scaling measurements (Docs/Distributed.md section 5), on an idle machine: the FERNN-V2 training step (hidden 128,
+# global batch BATCH) through the data-parallel Trainer, and the gradient allreduce, on RANKS ranks x THREADS threads;
+# one JSON line each.
+BATCH ?= 8
+bench-distributed:
+	ORBIT_MPI=1 $(SWIFT) build $(RELEASE) --scratch-path .build-mpi --product OrbitDistributedBenchmarks
+	$(MPIRUN) -np $(RANKS) .build-mpi/release/OrbitDistributedBenchmarks step --batch $(BATCH) --threads $(THREADS)
+	$(MPIRUN) -np $(RANKS) .build-mpi/release/OrbitDistributedBenchmarks allreduce --threads $(THREADS)
 
 lines:
 	@find Sources Tests Benchmarks -name '*.swift' -print0 | xargs -0 wc -l | sort -n | awk -v budget=$(LINE_BUDGET) '\

@@ -11,6 +11,29 @@
 
 import PackageDescription
 
+// Data-parallel training over MPI is opt-in: `ORBIT_MPI=1 swift build ...` (or `make test-distributed`,
+// `make run-distributed`) adds CMPI (the system's mpi.h through pkg-config, `ompi-c` for Open MPI; set
+// ORBIT_MPI_PKGCONFIG=mpich for MPICH), OrbitDistributed (MPICommunicator), the MPI checks, and MPI support
+// in orbit-flows. Without the variable nothing here needs MPI (Docs/Distributed.md).
+let mpiEnabled = ["1", "yes", "true"].contains(Context.environment["ORBIT_MPI"]?.lowercased() ?? "")
+
+// MARK: Opt-in: MPI (ORBIT_MPI=1)
+let mpiTargets: [Target] = [
+    .systemLibrary(name: "CMPI", pkgConfig: Context.environment["ORBIT_MPI_PKGCONFIG"] ?? "ompi-c",
+                   providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+    .target(name: "OrbitDistributed", dependencies: ["CMPI", "OrbitTraining"], exclude: ["README.md"]),
+    // Run under mpirun by Tests/Distributed/run.sh (make test-distributed), not by `swift test`.
+    .executableTarget(
+        name: "OrbitDistributedChecks",
+        dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitDatasets", "OrbitModels", "OrbitTraining", "OrbitDistributed"],
+        path: "Tests/Distributed/DistributedChecks"),
+    // The scaling measurements (make bench-distributed).
+    .executableTarget(
+        name: "OrbitDistributedBenchmarks",
+        dependencies: ["Orbit", "OrbitNN", "OrbitOptimizers", "OrbitModels", "OrbitTraining", "OrbitDistributed"],
+        path: "Benchmarks/DistributedBenchmarks"),
+]
+
 let package = Package(
     name: "Orbit",
     products: [
@@ -102,10 +125,12 @@ let package = Package(
             dependencies: ["Orbit", "OrbitDatasets", "OrbitExperiments", "OrbitCommandLine"]),
         .executableTarget(
             name: "OrbitFlows",
-            dependencies: ["Orbit", "OrbitExperiments", "OrbitCommandLine"]),
+            dependencies: ["Orbit", "OrbitExperiments", "OrbitTraining", "OrbitCommandLine"] + (mpiEnabled ? ["OrbitDistributed"] : []),
+            swiftSettings: mpiEnabled ? [.define("ORBIT_MPI")] : []),
         .executableTarget(
             name: "OrbitBenchmarks",
             dependencies: ["Orbit", "OrbitKernels", "OrbitNN", "OrbitModels", "OrbitOptimizers", "OrbitCommandLine"],
             path: "Benchmarks/OrbitBenchmarks"),
-    ]
+    ] + (mpiEnabled ? mpiTargets : [])
 )
+

@@ -81,13 +81,17 @@ public struct TrainingStep: Sendable {
     public let epoch: Int
     /// The batch's index within its epoch.
     public let batch: Int
-    /// A seed that is a function of (configuration seed, epoch, batch) only.
+    /// A seed that is a function of (configuration seed, epoch, batch) only, and in data-parallel training
+    /// of the first example of this rank's shard (0 for rank 0, so that one rank gets the one-process seed).
     public let seed: UInt64
+    /// The examples of the global batch that the loss sees: all of them (0..<B) in one process, this rank's
+    /// shard in data-parallel training (`DataParallel.shard`).
+    public let examples: Range<Int>
 }
 
 /// A validation result: the score that selects the best epoch (lower is better) and any other figures
 /// to record with it (`metrics.jsonl` names them as given).
-public struct Evaluation: Sendable {
+public struct Evaluation: Codable, Sendable {
     public var score: Double
     public var metrics: [String: Double]
     public init(score: Double, metrics: [String: Double] = [:]) { (self.score, self.metrics) = (score, metrics) }

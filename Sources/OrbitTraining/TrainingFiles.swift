@@ -30,20 +30,32 @@ enum TrainingFiles {
 
     static func writeCheckpoint(model: any Module, optimizer: any Optimizer, position: TrainingPosition, history: [EpochRecord],
                                 settings: [String: String], to url: URL) throws {
+        try checkpoint(model: model, optimizer: optimizer, position: position, history: history, settings: settings).write(to: url)
+    }
+
+    /// The training state as a checkpoint: weights, optimizer state, and position, history and settings as
+    /// JSON metadata (also what data-parallel training sends from rank 0 to the others).
+    static func checkpoint(model: any Module, optimizer: any Optimizer, position: TrainingPosition, history: [EpochRecord],
+                           settings: [String: String]) throws -> Checkpoint {
         let metadata = ["training.position": String(decoding: try encoder.encode(position), as: UTF8.self),
                         "training.history": String(decoding: try encoder.encode(history), as: UTF8.self),
                         "training.settings": String(decoding: try encoder.encode(settings), as: UTF8.self)]
-        try Checkpoint(model: model, optimizerState: optimizer.stateTensors(for: model.namedParameters), metadata: metadata).write(to: url)
+        return Checkpoint(model: model, optimizerState: optimizer.stateTensors(for: model.namedParameters), metadata: metadata)
     }
 
     /// Loads a checkpoint written by `writeCheckpoint` into `model` and `optimizer` after checking that it
     /// was made with `settings`; returns its position and history.
     static func readCheckpoint(_ url: URL, into model: any Module, optimizer: any Optimizer,
                                settings: [String: String]) throws -> (position: TrainingPosition, history: [EpochRecord]) {
-        let checkpoint = try Checkpoint(contentsOf: url)
+        try restore(try Checkpoint(contentsOf: url), path: url.path, into: model, optimizer: optimizer, settings: settings)
+    }
+
+    /// `readCheckpoint` of a checkpoint already read (`path` names it in errors).
+    static func restore(_ checkpoint: Checkpoint, path: String, into model: any Module, optimizer: any Optimizer,
+                        settings: [String: String]) throws -> (position: TrainingPosition, history: [EpochRecord]) {
         func field<Value: Decodable>(_ key: String, _ type: Value.Type) throws -> Value {
             guard let text = checkpoint.metadata[key], let value = try? decoder.decode(type, from: Data(text.utf8)) else {
-                throw TrainingError.unreadableCheckpoint(path: url.path, reason: "its metadata has no readable \(key)")
+                throw TrainingError.unreadableCheckpoint(path: path, reason: "its metadata has no readable \(key)")
             }
             return value
         }
@@ -51,7 +63,7 @@ enum TrainingFiles {
         let differences = Set(saved.keys).union(settings.keys).sorted().compactMap { key -> String? in
             saved[key] == settings[key] ? nil : "\(key) was \(saved[key] ?? "not set"), now \(settings[key] ?? "not set")"
         }
-        guard differences.isEmpty else { throw TrainingError.incompatibleCheckpoint(path: url.path, differences: differences) }
+        guard differences.isEmpty else { throw TrainingError.incompatibleCheckpoint(path: path, differences: differences) }
         let state = (position: try field("training.position", TrainingPosition.self), history: try field("training.history", [EpochRecord].self))
         try checkpoint.restore(model)
         optimizer.loadStateTensors(checkpoint.optimizerState, for: model.namedParameters)

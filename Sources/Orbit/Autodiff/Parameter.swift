@@ -33,6 +33,9 @@ public struct Gradients: Sendable {
 
     init(_ byParameter: [ObjectIdentifier: Tensor]) { self.byParameter = byParameter }
 
+    /// No gradients (fill them with the subscript, e.g. after summing them over processes).
+    public init() { byParameter = [:] }
+
     /// The gradient for `parameter`: zeros when the value did not depend on it.
     public subscript(parameter: Parameter) -> Tensor {
         get {

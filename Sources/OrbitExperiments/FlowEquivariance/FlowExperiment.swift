@@ -21,8 +21,9 @@ public final class FlowExperiment {
     public let testDigits: DigitPool
 
     /// Reads MNIST, draws the sequences, builds both trainers (continuing from their checkpoints when
-    /// `resume` is set and they exist) and creates the output directory.
-    public init(settings: FlowSettings, resume: Bool) throws {
+    /// `resume` is set and they exist) and creates the output directory. With a `communicator`, the ranks
+    /// train each model together (Docs/Distributed.md; call `report` on rank 0 only).
+    public init(settings: FlowSettings, resume: Bool, communicator: (any GradientCommunicator)? = nil) throws {
         self.settings = settings
         let directory = settings.dataDirectory.isEmpty ? try MNIST.defaultDirectory : URL(fileURLWithPath: settings.dataDirectory)
         let mnistTraining = try MNIST(split: .training, directory: directory)
@@ -43,7 +44,8 @@ public final class FlowExperiment {
                                                    configuration: configuration(settings.inputFrames + settings.lengthFactor * settings.predictedFrames)))
         trainers = try [("grnn", TranslationFlows.stationary), ("fernn-v\(settings.modelVelocityRange)", .grid(range: settings.modelVelocityRange))]
             .map { name, flows in
-                let trainer = try makeSequenceTrainer(name: name, settings: settings, training: training, validation: validation) { generator in
+                let trainer = try makeSequenceTrainer(name: name, settings: settings, training: training, validation: validation,
+                                                      communicator: communicator) { generator in
                     FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: settings.hiddenChannels, flows: flows, using: &generator)
                 }
                 try resumeIfPossible(trainer, resume: resume)

@@ -22,6 +22,10 @@ public final class ImperfectFlowExperiment {
     public let settings: FlowSettings
     /// One experiment per level, in `experiment.levels` order.
     public let runs: [PaperExperiment]
+    /// Data-parallel: every level's ranks train together (Docs/Distributed.md); rank 0 writes the summary.
+    public var communicator: (any GradientCommunicator)? {
+        didSet { for run in runs { run.communicator = communicator } }
+    }
 
     /// Reads MNIST once and prepares one `PaperExperiment` per level (creating the output directories).
     public init(experiment: PaperExperimentSettings, settings: FlowSettings) throws {
@@ -46,7 +50,7 @@ public final class ImperfectFlowExperiment {
             Console.line("\n== \(run.experiment.breaking) ==")
             guard try run.run(resume: resume, stop: stop) else { return false }
         }
-        try write()
+        if (communicator?.rank ?? 0) == 0 { try write() }
         return true
     }
 

@@ -59,7 +59,8 @@ extension PaperExperiment {
                                                   makeCell: (inout RandomGenerator) -> Cell) throws -> ((Tensor, Int) -> Tensor)? {
         let name = model.description
         let trainer = try makeSequenceTrainer(name: name, settings: settings, training: data.training, validation: data.validation,
-                                              recordedSettings: recordedSettings(model), penalty: penalty, makeCell: makeCell)
+                                              recordedSettings: recordedSettings(model), penalty: penalty, communicator: communicator,
+                                              makeCell: makeCell)
         try resumeIfPossible(trainer, resume: resume)
         trainer.shouldStop = stop
         Console.line("seed \(settings.seed), \(name): \(trainer.model.parameterCount) parameters, |V| = \(velocityCount)")

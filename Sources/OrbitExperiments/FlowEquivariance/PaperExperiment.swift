@@ -46,6 +46,8 @@ public final class PaperExperiment {
     /// The measurements so far; `run` writes it at the end.
     public let report: PaperExperimentReport
     let digits: ExperimentDigits
+    /// Data-parallel: the ranks train each model together (Docs/Distributed.md); rank 0 writes the report and pictures.
+    public var communicator: (any GradientCommunicator)?
 
     /// Reads MNIST (`settings.dataDirectory`, or the copy inside the repository) and creates the output directory.
     public convenience init(experiment: PaperExperimentSettings, settings: FlowSettings) throws {
@@ -141,9 +143,9 @@ public final class PaperExperiment {
                 guard let predict = try train(model, seedSettings, data, resume: resume, stop: stop) else { return false }
                 trained.append((model.description, predict))
             }
-            if seed == experiment.seeds[0] { try writePictures(trained, data.longTest) }
+            if seed == experiment.seeds[0], (communicator?.rank ?? 0) == 0 { try writePictures(trained, data.longTest) }
         }
-        try report.write()
+        if (communicator?.rank ?? 0) == 0 { try report.write() }
         return true
     }
 

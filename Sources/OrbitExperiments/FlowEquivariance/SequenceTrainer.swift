@@ -18,9 +18,10 @@ import OrbitTraining
 /// (no penalty by default; e.g. `relaxedFlowRegularizer([cell], alpha:)` for a relaxed FERNN, as the
 /// approximate-equivariance models add theirs), and the recorded training loss is L. A checkpoint
 /// remembers `settings` (without epochs and directories) and `recordedSettings`; resuming with others fails.
+/// With a `communicator`, the ranks share each batch (data-parallel, Docs/Distributed.md).
 public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
     name: String, settings: FlowSettings, training: SequenceSource, validation: SequenceSource,
-    recordedSettings: [String: String] = [:], penalty: ((Cell) -> Tensor)? = nil,
+    recordedSettings: [String: String] = [:], penalty: ((Cell) -> Tensor)? = nil, communicator: (any GradientCommunicator)? = nil,
     makeCell: (inout RandomGenerator) -> Cell) throws -> Trainer<FlowPredictor<Cell>, Tensor> {
     var generator = RandomGenerator(seed: settings.seed)
     let cell = makeCell(&generator)
@@ -35,11 +36,11 @@ public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
         .merging(recordedSettings) { $1 }
     (configuration.lossName, configuration.scoreName) = ("training_mse", "validation_mse")
     let (inputFrames, predictedFrames) = (settings.inputFrames, settings.predictedFrames)
-    let data = TrainingBatches(batchCount: training.batchCount(size: settings.batchSize), examples: { $0.shape[0] }) { epoch, first in
+    let data = TrainingBatches(batchCount: training.batchCount(size: settings.batchSize)) { epoch, first in
         training.batches(size: settings.batchSize, shuffling: RandomGenerator(seed: settings.seed), epoch: epoch, startingAt: first)
     }
     return try Trainer(model: model, optimizer: Adam(learningRate: settings.learningRate), data: data, configuration: configuration,
-                       validation: { Evaluation(score: meanPredictionError($0, on: validation, settings: settings)) }) { batch, _ in
+                       communicator: communicator, validation: { Evaluation(score: meanPredictionError($0, on: validation, settings: settings)) }) { batch, _ in
         let inputs = batch.slice(axis: 1, 0..<inputFrames)
         let targets = batch.slice(axis: 1, inputFrames..<(inputFrames + predictedFrames))
         let error = meanSquaredError(model(inputs, predicting: predictedFrames), targets)
@@ -63,6 +64,6 @@ public func trainingAndValidationDigits(_ mnist: MNIST) -> (training: DigitPool,
 /// Continues `trainer` from its checkpoint when `resume` is set and one exists (a model that had not
 /// started when the run stopped starts fresh).
 public func resumeIfPossible<Model, Batch>(_ trainer: Trainer<Model, Batch>, resume: Bool) throws {
-    guard resume, let url = trainer.configuration.checkpointURL, FileManager.default.fileExists(atPath: url.path) else { return }
-    try trainer.resume()
+    guard resume else { return }
+    try trainer.resumeIfCheckpointExists()
 }

@@ -39,14 +39,22 @@ public struct Checkpoint {
 
     /// Reads a checkpoint written by `write(to:)`.
     public init(contentsOf url: URL) throws {
-        let file = try SafeTensors.read(from: url)
+        try self.init(file: try SafeTensors.read(from: url), path: url.path)
+    }
+
+    /// Reads a checkpoint from the bytes of `encoded()` (checked as a file is; errors name `path`).
+    public init(bytes: [UInt8], path: String = "(checkpoint in memory)") throws {
+        try self.init(file: try SafeTensors.decode(bytes), path: path)
+    }
+
+    private init(file: SafeTensorsFile, path: String) throws {
         guard let format = file.metadata[Checkpoint.formatKey], Checkpoint.readableVersions.contains(format) else {
-            throw CheckpointError.notACheckpoint(path: url.path, format: file.metadata[Checkpoint.formatKey])
+            throw CheckpointError.notACheckpoint(path: path, format: file.metadata[Checkpoint.formatKey])
         }
         if format == Checkpoint.formatVersion {
             let computed = try SafeTensors.checksum(file.tensors)
             guard let stored = file.metadata[Checkpoint.checksumKey], stored == computed else {
-                throw CheckpointError.checksumMismatch(path: url.path, stored: file.metadata[Checkpoint.checksumKey], computed: computed)
+                throw CheckpointError.checksumMismatch(path: path, stored: file.metadata[Checkpoint.checksumKey], computed: computed)
             }
         }
         modelState = [:]
@@ -57,26 +65,38 @@ public struct Checkpoint {
             } else if name.hasPrefix(Checkpoint.optimizerPrefix) {
                 optimizerState[String(name.dropFirst(Checkpoint.optimizerPrefix.count))] = tensor
             } else {
-                throw CheckpointError.unexpectedEntry(name: name, path: url.path)
+                throw CheckpointError.unexpectedEntry(name: name, path: path)
             }
         }
         metadata = file.metadata.filter { $0.key != Checkpoint.formatKey && $0.key != Checkpoint.checksumKey }
         for (name, tensor) in modelState.sorted(by: { $0.key < $1.key }) where tensor.dtype.isFloatingPoint {
             if let index = tensor.doubles.firstIndex(where: { !$0.isFinite }) {
-                throw CheckpointError.nonFiniteValue(name: name, index: index, path: url.path)
+                throw CheckpointError.nonFiniteValue(name: name, index: index, path: path)
             }
         }
     }
 
     /// Writes the checkpoint atomically.
     public func write(to url: URL) throws {
+        let (named, metadata) = try contents()
+        try SafeTensors.write(named, metadata: metadata, to: url)
+    }
+
+    /// The bytes `write(to:)` would write (data-parallel training sends them from rank 0 to the others).
+    public func encoded() throws -> [UInt8] {
+        let (named, metadata) = try contents()
+        return try SafeTensors.encode(named, metadata: metadata)
+    }
+
+    /// The named tensors in file order and the metadata with format and checksum.
+    private func contents() throws -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
         let tensors = modelState.sorted { $0.key < $1.key }.map { (Checkpoint.modelPrefix + $0.key, $0.value) }
             + optimizerState.sorted { $0.key < $1.key }.map { (Checkpoint.optimizerPrefix + $0.key, $0.value) }
         let named = tensors.map { (name: $0.0, tensor: $0.1) }
         var metadata = self.metadata
         metadata[Checkpoint.formatKey] = Checkpoint.formatVersion
         metadata[Checkpoint.checksumKey] = try SafeTensors.checksum(named)
-        try SafeTensors.write(named, metadata: metadata, to: url)
+        return (named, metadata)
     }
 
     /// Loads the saved parameters and buffers into `model` (strict: see `Module.loadStateDictionary`).
