@@ -8,12 +8,6 @@ import Testing
 // The main job end to end at a tiny size: both models train, the report and pictures are written, and a
 // run stopped at a step boundary resumes to exactly the uninterrupted run.
 
-private func temporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-flows-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 private func tinyOptions(output: String) -> FlowSettings {
     var settings = FlowSettings()
     (settings.hiddenChannels, settings.decoderLayers) = (4, 0)
@@ -24,7 +18,7 @@ private func tinyOptions(output: String) -> FlowSettings {
 }
 
 @Test func theExperimentTrainsBothModelsAndWritesItsReport() throws {
-    let directory = try temporaryDirectory()
+    let directory = try temporaryDirectory("orbit-flows")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let experiment = try FlowExperiment(settings: tinyOptions(output: directory), resume: false)
     #expect(try experiment.train(stop: { false }))
@@ -54,7 +48,7 @@ private func tinyOptions(output: String) -> FlowSettings {
 }
 
 @Test func aStoppedExperimentResumesExactly() throws {
-    let (first, second) = (try temporaryDirectory(), try temporaryDirectory())
+    let (first, second) = (try temporaryDirectory("orbit-flows"), try temporaryDirectory("orbit-flows"))
     defer { for path in [first, second] { try? FileManager.default.removeItem(atPath: path) } }
     let straight = try FlowExperiment(settings: tinyOptions(output: first), resume: false)
     #expect(try straight.train(stop: { false }))

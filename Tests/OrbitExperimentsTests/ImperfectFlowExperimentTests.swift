@@ -9,21 +9,6 @@ import Testing
 // tables and plots, a stopped imperfect run resumes exactly, and the relaxed FERNN's training loss carries
 // its regulariser. The options are tested in OrbitFlowsTests.
 
-private func temporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-imperfect-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-private func tinyOptions(output: String) -> FlowSettings {
-    var settings = FlowSettings()
-    (settings.hiddenChannels, settings.decoderLayers) = (2, 0)
-    (settings.inputFrames, settings.predictedFrames, settings.lengthFactor) = (2, 2, 2)
-    (settings.trainingSequences, settings.testSequences, settings.validationSequences, settings.batchSize, settings.epochs) = (4, 3, 3, 2, 2)
-    settings.outputDirectory = output
-    return settings
-}
-
 private func isPNG(_ path: String) throws -> Bool {
     Array(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(4)) == [0x89, 0x50, 0x4E, 0x47]
 }
@@ -42,11 +27,11 @@ private func isPNG(_ path: String) throws -> Bool {
 /// Between generators: digits move along x only, at the data's velocities; each model gets the MSE of every
 /// fixed-velocity set, its average, the velocities in its V marked, and the line plot.
 @Test func theBetweenGeneratorsExperimentRunsEndToEnd() throws {
-    let directory = try temporaryDirectory()
+    let directory = try temporaryDirectory("orbit-imperfect")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var chosen = PaperExperimentSettings(kind: .betweenGenerators, models: [.init("grnn")!, .init("fernn-x2-step2")!])
     (chosen.seeds, chosen.gridSequences, chosen.xVelocities) = ([1, 2], 2, [-2, -1, 0, 1, 2])
-    let paper = try PaperExperiment(experiment: chosen, settings: tinyOptions(output: directory))
+    let paper = try PaperExperiment(experiment: chosen, settings: tinyFlowSettings(output: directory, epochs: 2))
     #expect(paper.gridVelocities == PixelVector.horizontal(-2...2))
     let test = paper.data(seed: 1).test.prefix(3)
     for sequence in 0..<3 {   // one digit on the torus: frame t + 1 is frame t rolled by (0, v) for one data velocity v
@@ -75,13 +60,13 @@ private func isPNG(_ path: String) throws -> Bool {
 /// Imperfect: one folder per level with its own report and checkpoints, the summary tables with the learned
 /// flow-equivariance error (n/a for the G-RNN, rounding level for the FERNN) and the two plots.
 @Test func theImperfectExperimentRunsEndToEnd() throws {
-    let directory = try temporaryDirectory()
+    let directory = try temporaryDirectory("orbit-imperfect")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var chosen = PaperExperimentSettings(kind: .imperfect)
     (chosen.seeds, chosen.levels, chosen.equivarianceSequences) = ([1], [0, 2], 2)
     chosen.breaking = FlowBreaking(.noise, level: 0)
     #expect(chosen.models.map(\.description) == ["grnn", "grnn-plus-v1", "fernn-v1", "relaxed-fernn-v1"])
-    let experiment = try ImperfectFlowExperiment(experiment: chosen, settings: tinyOptions(output: directory))
+    let experiment = try ImperfectFlowExperiment(experiment: chosen, settings: tinyFlowSettings(output: directory, epochs: 2))
     #expect(experiment.runs.map(\.experiment.breaking) == [FlowBreaking(.noise, level: 0), FlowBreaking(.noise, level: 2)])
     #expect(try experiment.run(resume: false, stop: { false }))
     for url in chosen.checkpoints(in: URL(fileURLWithPath: directory)) { #expect(FileManager.default.fileExists(atPath: url.path), "\(url.path)") }
@@ -109,29 +94,29 @@ private func isPNG(_ path: String) throws -> Bool {
 /// Stopped twice at step boundaries (in level 0's relaxed FERNN, then at level 1's start) and resumed, the
 /// imperfect experiment measures exactly what the uninterrupted run measures.
 @Test func aStoppedImperfectExperimentResumesExactly() throws {
-    let (first, second) = (try temporaryDirectory(), try temporaryDirectory())
+    let (first, second) = (try temporaryDirectory("orbit-imperfect"), try temporaryDirectory("orbit-imperfect"))
     defer { for path in [first, second] { try? FileManager.default.removeItem(atPath: path) } }
     var chosen = PaperExperimentSettings(kind: .imperfect, models: [.init("grnn")!, .init("relaxed-fernn-v1")!])
     (chosen.seeds, chosen.levels, chosen.equivarianceSequences) = ([3], [0, 1], 2)
-    let straight = try ImperfectFlowExperiment(experiment: chosen, settings: tinyOptions(output: first))
+    let straight = try ImperfectFlowExperiment(experiment: chosen, settings: tinyFlowSettings(output: first, epochs: 2))
     #expect(try straight.run(resume: false, stop: { false }))
 
     // 2 steps per epoch, 2 epochs, 2 models per level: the 6th step boundary is in level 0's relaxed FERNN,
     // after its first step; resumed, the 4th is the first of level 1's G-RNN.
     var steps = 0
-    #expect(try ImperfectFlowExperiment(experiment: chosen, settings: tinyOptions(output: second)).run(resume: false, stop: {
+    #expect(try ImperfectFlowExperiment(experiment: chosen, settings: tinyFlowSettings(output: second, epochs: 2)).run(resume: false, stop: {
         steps += 1
         return steps == 6
     }) == false)
     steps = 0
-    #expect(try ImperfectFlowExperiment(experiment: chosen, settings: tinyOptions(output: second)).run(resume: true, stop: {
+    #expect(try ImperfectFlowExperiment(experiment: chosen, settings: tinyFlowSettings(output: second, epochs: 2)).run(resume: true, stop: {
         steps += 1
         return steps == 4
     }) == false)
     #expect(FileManager.default.fileExists(atPath: second + "/level-1/seed-3/grnn/checkpoint.safetensors"), "level 0 was not resumed")
     // What is left: level 1's two models, 4 steps each (a run that started over would take 16).
     steps = 0
-    let finished = try ImperfectFlowExperiment(experiment: chosen, settings: tinyOptions(output: second))
+    let finished = try ImperfectFlowExperiment(experiment: chosen, settings: tinyFlowSettings(output: second, epochs: 2))
     #expect(try finished.run(resume: true, stop: { steps += 1; return false }))
     #expect(steps == 8)
     for (a, b) in zip(finished.runs, straight.runs) {
@@ -149,11 +134,11 @@ private func isPNG(_ path: String) throws -> Bool {
 /// weights spread over the velocities less than with α = 0 (the same data, initialization and steps).
 @Test func theRelaxedModelsLossIncludesTheRegulariser() throws {
     func spread(alpha: Double) throws -> Double {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("orbit-imperfect")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var chosen = PaperExperimentSettings(kind: .imperfect, models: [.init("relaxed-fernn-v1")!])
         (chosen.seeds, chosen.relaxedAlpha, chosen.equivarianceSequences) = ([1], alpha, 1)
-        var settings = tinyOptions(output: directory)
+        var settings = tinyFlowSettings(output: directory, epochs: 2)
         (settings.learningRate, settings.trainingSequences, settings.epochs) = (1e-2, 8, 1)
         let paper = try PaperExperiment(experiment: chosen, settings: settings)
         #expect(try paper.run(resume: false, stop: { false }))

@@ -7,12 +7,6 @@ import OrbitExperiments
 // A run stopped at a step boundary (as Ctrl-C does) and resumed from its checkpoint must compute
 // exactly the steps of an uninterrupted run: same losses, same accuracy, same final weights.
 
-private func temporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-train-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 private func smallOptions(output: String) -> MNISTSettings {
     var options = MNISTSettings()
     options.trainingExamples = 160
@@ -24,7 +18,7 @@ private func smallOptions(output: String) -> MNISTSettings {
 }
 
 @Test func aResumedRunReproducesTheUninterruptedRun() throws {
-    let (first, second) = (try temporaryDirectory(), try temporaryDirectory())
+    let (first, second) = (try temporaryDirectory("orbit-train"), try temporaryDirectory("orbit-train"))
     defer { for path in [first, second] { try? FileManager.default.removeItem(atPath: path) } }
 
     let straight = try MNISTRun(settings: smallOptions(output: first)).trainer
@@ -54,7 +48,7 @@ private func smallOptions(output: String) -> MNISTSettings {
 }
 
 @Test func resumingWithOtherSettingsIsRefused() throws {
-    let directory = try temporaryDirectory()
+    let directory = try temporaryDirectory("orbit-train")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var options = smallOptions(output: directory)
     options.epochs = 1

@@ -8,29 +8,14 @@ import Testing
 // The paper's experiments (`orbit-flows --experiment`): the fixed-velocity test sets, and each experiment
 // end to end at a tiny size (their command-line parsing is tested in OrbitFlowsTests).
 
-private func temporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-experiments-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-private func tinyOptions(output: String) -> FlowSettings {
-    var settings = FlowSettings()
-    (settings.hiddenChannels, settings.decoderLayers) = (2, 0)
-    (settings.inputFrames, settings.predictedFrames, settings.lengthFactor) = (2, 2, 2)
-    (settings.trainingSequences, settings.testSequences, settings.validationSequences, settings.batchSize, settings.epochs) = (4, 3, 3, 2, 1)
-    settings.outputDirectory = output
-    return settings
-}
-
 /// Each fixed-velocity test set moves every digit by exactly its velocity: with one digit on the torus,
 /// frame t + 1 is frame t rolled by (v.y, v.x).
 @Test func theFixedVelocityTestSetsMoveAtTheirVelocity() throws {
-    let directory = try temporaryDirectory()
+    let directory = try temporaryDirectory("orbit-experiments")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var chosen = PaperExperimentSettings(kind: .translating)
     (chosen.gridRange, chosen.gridSequences, chosen.seeds) = (2, 3, [5])
-    let paper = try PaperExperiment(experiment: chosen, settings: tinyOptions(output: directory))
+    let paper = try PaperExperiment(experiment: chosen, settings: tinyFlowSettings(output: directory))
     let data = paper.data(seed: 5)
     #expect(data.velocityGrid.count == 25 && paper.gridVelocities.count == 25)
     for (velocity, source) in zip(paper.gridVelocities, data.velocityGrid) {
@@ -57,9 +42,9 @@ private let tinyExperiments: [PaperExperimentSettings] = {
 
 @Test(arguments: tinyExperiments)
 func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
-    let directory = try temporaryDirectory()
+    let directory = try temporaryDirectory("orbit-experiments")
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let paper = try PaperExperiment(experiment: chosen, settings: tinyOptions(output: directory))
+    let paper = try PaperExperiment(experiment: chosen, settings: tinyFlowSettings(output: directory))
     #expect(try paper.run(resume: false, stop: { false }))
     let table = try String(contentsOfFile: directory + "/results.md", encoding: .utf8)
     for model in chosen.models { #expect(table.contains("| \(model) |"), "\(model) row") }
@@ -75,7 +60,7 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
         let png = try Data(contentsOf: URL(fileURLWithPath: directory + "/velocity-grid-fernn-v1.png"))
         #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
         // The same run resumed from its finished checkpoints trains nothing and measures the same.
-        let again = try PaperExperiment(experiment: chosen, settings: tinyOptions(output: directory))
+        let again = try PaperExperiment(experiment: chosen, settings: tinyFlowSettings(output: directory))
         #expect(try again.run(resume: true, stop: { false }))
         #expect(again.report.results["fernn-v1"]?[2]?.testMSE == paper.report.results["fernn-v1"]?[2]?.testMSE)
     }
@@ -85,12 +70,12 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
 /// verified) into a model that measures exactly what the run measured; the comparison of shipped models rolls
 /// them out and writes its table and pictures. A model the run did not train is refused by name.
 @Test func publishedModelsLoadBackAndMeasureTheSame() throws {
-    let directory = try temporaryDirectory()
+    let directory = try temporaryDirectory("orbit-experiments")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let shipped = URL(fileURLWithPath: directory).appendingPathComponent("trained")
     var chosen = PaperExperimentSettings(kind: .translating, models: [.init(velocityRange: 0), .init(velocityRange: 1)])
     (chosen.seeds, chosen.gridRange) = ([1, 2], 0)
-    let settings = tinyOptions(output: directory + "/run")
+    let settings = tinyFlowSettings(output: directory + "/run")
     let paper = try PaperExperiment(experiment: chosen, settings: settings)
     #expect(try paper.run(resume: false, stop: { false }))
     let manifests = try paper.publish(["grnn", "fernn-v1"], to: shipped, commit: "abc123") { "make run ARGS=\"--seeds \($0)\"" }

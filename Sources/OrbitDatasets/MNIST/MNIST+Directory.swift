@@ -1,4 +1,5 @@
 import Foundation
+import Orbit
 
 extension MNIST {
     /// Where the MNIST files ship, relative to the package root.
@@ -11,24 +12,17 @@ extension MNIST {
     /// compiled. Throws `DatasetError.directoryNotFound` listing every place it looked.
     public static var defaultDirectory: URL {
         get throws(DatasetError) {
-            try locateDirectory(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
+            try locateDirectory(from: RepositoryFolder.workingDirectory)
         }
     }
 
     /// The first `<ancestor>/Sources/OrbitDatasets/Data/MNIST` holding the training images (compressed or
     /// not), searching `start` and its parents, then the directory beside this source file.
     public static func locateDirectory(from start: URL) throws(DatasetError) -> URL {
-        var candidates: [URL] = []
-        var directory = start.standardizedFileURL
-        while true {
-            candidates.append(directory.appendingPathComponent(repositoryPath, isDirectory: true))
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path || parent.path.isEmpty { break }
-            directory = parent
-        }
         // This file is Sources/OrbitDatasets/MNIST/MNIST+Directory.swift; the data is two levels up.
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Data/MNIST", isDirectory: true).standardizedFileURL)
+        let besideSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Data/MNIST", isDirectory: true)
+        let candidates = RepositoryFolder.candidates(repositoryPath, from: start, besideSource: besideSource)
         let marker = Split.training.fileNames.images
         for candidate in candidates where (try? MNIST.file(marker, in: candidate)) != nil {
             return candidate

@@ -24,25 +24,17 @@ public enum TrainedModels {
     /// compiled. Throws `TrainedModelError.directoryNotFound` listing every place it looked.
     public static var directory: URL {
         get throws(TrainedModelError) {
-            try locateDirectory(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
+            try locateDirectory(from: RepositoryFolder.workingDirectory)
         }
     }
 
     /// The first `<ancestor>/Sources/OrbitModels/Trained` that is a folder, searching `start` and its
     /// parents, then the folder beside this source file.
     public static func locateDirectory(from start: URL) throws(TrainedModelError) -> URL {
-        var candidates: [URL] = []
-        var directory = start.standardizedFileURL
-        while true {
-            candidates.append(directory.appendingPathComponent(repositoryPath, isDirectory: true))
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path || parent.path.isEmpty { break }
-            directory = parent
-        }
         // This file is Sources/OrbitModels/FlowEquivariance/TrainedModels.swift; the models are in ../Trained.
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Trained", isDirectory: true).standardizedFileURL)
-        return try firstDirectory(among: candidates)
+        let besideSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Trained", isDirectory: true)
+        return try firstDirectory(among: RepositoryFolder.candidates(repositoryPath, from: start, besideSource: besideSource))
     }
 
     static func firstDirectory(among candidates: [URL]) throws(TrainedModelError) -> URL {
