@@ -150,49 +150,11 @@ func shippedModels(_ arguments: Arguments, _ experiment: PaperExperimentSettings
     guard arguments.isGiven("publish") else { return [] }
     let names = try arguments.list("publish", of: String.self)
     for name in names {
-        guard let model = PaperExperimentSettings.Model(name), experiment.models.contains(model), model.isPublishable,
-              experiment.kind == .translating else {
+        guard experiment.publishableModel(name) != nil else {
             throw ArgumentError.invalidValue(option: "publish", value: name,
                                              expected: "one of this translating run's grnn or fernn-vK --models without -mix ("
                                                 + experiment.models.map(\.description).joined(separator: ", ") + ")")
         }
     }
     return names
-}
-
-/// The command that reproduces one seed of this invocation: its options without --resume, --publish and
-/// --trained-commit, with `--seeds <seed>`, as a `make run` line.
-func reproducingCommand(_ arguments: [String], seed: UInt64) -> String {
-    var kept: [String] = []
-    var index = 0
-    while index < arguments.count {
-        let argument = arguments[index]
-        let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
-        let takesValue = !argument.contains("=")
-        switch name {
-        case "--resume": index += 1
-        case "--publish", "--trained-commit": index += takesValue ? 2 : 1
-        case "--seeds":
-            kept.append("--seeds \(seed)")
-            index += takesValue ? 2 : 1
-        default:
-            kept.append(argument)
-            index += 1
-        }
-    }
-    if !kept.contains(where: { $0.hasPrefix("--seeds") }) { kept.append("--seeds \(seed)") }
-    return "make run ARGS=\"" + kept.joined(separator: " ") + "\""
-}
-
-/// The repository's HEAD commit (git rev-parse), or "unknown".
-func currentCommit() -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "rev-parse", "HEAD"]
-    let pipe = Pipe()
-    (process.standardOutput, process.standardError) = (pipe, FileHandle.nullDevice)
-    guard (try? process.run()) != nil else { return "unknown" }
-    process.waitUntilExit()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    return process.terminationStatus == 0 && !output.isEmpty ? output : "unknown"
 }

@@ -78,8 +78,8 @@ do {
         Console.line(String(format: "wall clock %.0f s", Date().timeIntervalSince(started)))
         if !publish.isEmpty, isRankZero, let run = shippable {
             let commit: String = try arguments.value("trained-commit")
-            let shipped = try run.publish(publish, to: try TrainedModels.directory, commit: commit.isEmpty ? currentCommit() : commit) {
-                reproducingCommand(Array(CommandLine.arguments.dropFirst()), seed: $0)
+            let shipped = try run.publish(publish, to: try TrainedModels.directory, commit: commit.isEmpty ? PaperExperiment.currentCommit() : commit) {
+                PaperExperiment.reproducingCommand(Array(CommandLine.arguments.dropFirst()), seed: $0)
             }
             for manifest in shipped { Console.line("shipped \(manifest.name) (seed \(manifest.seed), sha256 \(manifest.sha256))") }
         }

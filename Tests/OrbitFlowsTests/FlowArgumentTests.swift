@@ -84,9 +84,9 @@ private func experiment(_ words: [String]) throws -> PaperExperimentSettings? {
 @Test func theReproducingCommandKeepsTheRunsOptionsForOneSeed() throws {
     let words = ["--experiment", "translating", "--seeds", "1,2,3", "--models", "grnn,fernn-v2", "--resume", "--publish", "grnn,fernn-v2",
                  "--trained-commit=abc", "--hidden", "16"]
-    #expect(reproducingCommand(words, seed: 2)
+    #expect(PaperExperiment.reproducingCommand(words, seed: 2)
             == "make run ARGS=\"--experiment translating --seeds 2 --models grnn,fernn-v2 --hidden 16\"")
-    #expect(reproducingCommand(["--experiment", "translating"], seed: 1) == "make run ARGS=\"--experiment translating --seeds 1\"")
+    #expect(PaperExperiment.reproducingCommand(["--experiment", "translating"], seed: 1) == "make run ARGS=\"--experiment translating --seeds 1\"")
     let arguments = try Arguments(["--experiment", "translating", "--models", "grnn,fernn-v1", "--publish", "fernn-v2"], options: allOptions)
     let experiment = try #require(try PaperExperimentSettings.parse(arguments))
     #expect(throws: ArgumentError.self) { try shippedModels(arguments, experiment) }

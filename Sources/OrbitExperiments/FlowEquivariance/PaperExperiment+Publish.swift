@@ -7,6 +7,14 @@ extension PaperExperimentSettings.Model {
     public var isPublishable: Bool { cell == .fernn && isGrid && !mixesVelocities }
 }
 
+extension PaperExperimentSettings {
+    /// The model `name` denotes if this experiment trains it and it can ship (Translating MNIST, `isPublishable`).
+    public func publishableModel(_ name: String) -> Model? {
+        guard kind == .translating, let model = Model(name), models.contains(model), model.isPublishable else { return nil }
+        return model
+    }
+}
+
 extension PaperExperiment {
     /// Ships trained models: for each of `models` (names as in `--models`), the seed with the lowest best
     /// validation MSE, its best-epoch weights (`seed-<s>/<model>/best.safetensors`) copied into `directory`
@@ -18,8 +26,7 @@ extension PaperExperiment {
     public func publish(_ models: [String], to directory: URL, commit: String,
                         command: (UInt64) -> String) throws -> [TrainedModelManifest] {
         try models.map { name in
-            guard let model = PaperExperimentSettings.Model(name), experiment.models.contains(model), model.isPublishable,
-                  experiment.kind == .translating else {
+            guard let model = experiment.publishableModel(name) else {
                 throw PublishError.notPublishable(model: name, models: experiment.models.map(\.description), kind: experiment.kind.rawValue)
             }
             let seeds = experiment.seeds.compactMap { seed in report.results[name]?[seed].map { (seed, $0) } }
@@ -55,5 +62,46 @@ extension PaperExperiment {
             case let .notTrained(model): "--publish: \(model) has no finished seed in this run"
             }
         }
+    }
+}
+
+extension PaperExperiment {
+    /// The command that reproduces one seed of an `orbit-flows` invocation with `arguments` (without the
+    /// program name): its options without --resume, --publish and --trained-commit, with `--seeds <seed>`, as a
+    /// `make run` line (each seed is a function of its options alone).
+    public static func reproducingCommand(_ arguments: [String], seed: UInt64) -> String {
+        var kept: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            let step = argument.contains("=") ? 1 : 2   // an option's value is the next word unless written --name=value
+            switch name {
+            case "--resume": index += 1
+            case "--publish", "--trained-commit": index += step
+            case "--seeds":
+                kept.append("--seeds \(seed)")
+                index += step
+            default:
+                kept.append(argument)
+                index += 1
+            }
+        }
+        if !kept.contains(where: { $0.hasPrefix("--seeds") }) { kept.append("--seeds \(seed)") }
+        return "make run ARGS=\"" + kept.joined(separator: " ") + "\""
+    }
+
+    /// The current directory's git HEAD commit (`git rev-parse HEAD`), or "unknown".
+    public static func currentCommit() -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        (process.standardOutput, process.standardError) = (pipe, FileHandle.nullDevice)
+        guard (try? process.run()) != nil else { return "unknown" }
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && !output.isEmpty ? output : "unknown"
     }
 }

@@ -102,15 +102,9 @@ public struct TrainedModelComparison {
         return lines.joined(separator: "\n")
     }
 
-    /// log10 MSE against the step, one line per row.
+    /// log10 MSE against the step, one line per row (`PaperExperimentReport.logarithmicPlot`).
     func curvePlot(_ rows: [Row]) -> LinePlot {
-        let series = rows.enumerated().map { index, row in
-            LinePlot.Series(points: row.curve.enumerated().map { (x: Double($0.offset + 1), y: log10(max($0.element, 1e-12))) },
-                            colour: LinePlot.palette[index % LinePlot.palette.count],
-                            marker: LinePlot.Marker.allCases[index % LinePlot.Marker.allCases.count])
-        }
-        let values = rows.flatMap(\.curve).map { log10(max($0, 1e-12)) }
-        let (low, high) = ((values.min() ?? -4).rounded(.down), (values.max() ?? 0).rounded(.up))
-        return LinePlot(series: series, xRange: 0...Double(steps), yRange: low...max(high, low + 1))
+        PaperExperimentReport.logarithmicPlot(rows.map { $0.curve.enumerated().map { (x: Double($0.offset + 1), y: $0.element) } },
+                                              xRange: 0...Double(steps))
     }
 }
