@@ -47,6 +47,7 @@ extension FlowSettings {
         Option("threads", default: "0", help: "kernel threads (0: all cores)"),
         Option(flag: "paper", help: "the paper's configuration (2 digits, R = 2, FERNN-V2, hidden 128, batch 128, 50 epochs); explicit options still win"),
         Option(flag: "resume", help: "continue from the checkpoints in --output"),
+        Option(flag: "feedback-gradient", help: "backpropagate through the fed-back predictions too (the paper detaches them)"),
     ]
 
     /// The options of `arguments`, each checked on its own: a bad value throws an `ArgumentError` naming
@@ -76,6 +77,7 @@ extension FlowSettings {
         seed = try arguments.value("seed")
         dataDirectory = try arguments.value("data")
         outputDirectory = try arguments.value("output")
+        feedbackGradient = arguments.flag("feedback-gradient")
     }
 }
 

@@ -15,11 +15,14 @@ private func isPNG(_ path: String) throws -> Bool {
 
 @Test func modelNamesRoundTrip() throws {
     let names = ["grnn", "fernn-v2", "fernn-v1-mix", "fernn-x5", "fernn-x4-step2", "grnn-plus-v1", "grnn-plus-x3", "relaxed-fernn-v1",
-                 "relaxed-fernn-x6-step3"]
+                 "relaxed-fernn-x6-step3", "grnn-tanh", "fernn-v2-tanh", "fernn-v1-mix-tanh"]
     for name in names { #expect(PaperExperimentSettings.Model(name)?.description == name, "\(name)") }
     #expect(PaperExperimentSettings.Model("FERNN-X4-STEP2")?.translationFlows == .horizontal([-4, -2, 0, 2, 4]))
     #expect(PaperExperimentSettings.Model("relaxed-fernn-v1")?.translationFlows == .grid(range: 1))
-    for wrong in ["fernn-x3-step2", "fernn-x4-step1", "fernn-x0", "grnn-plus-v1-mix", "relaxed-fernn-x2-mix", "fernn-y2", "plus-v1", "fernn-v"] {
+    #expect(PaperExperimentSettings.Model("FERNN-V2-TANH")?.activation == .tanh && PaperExperimentSettings.Model("fernn-v2")?.activation == .relu)
+    #expect(PaperExperimentSettings.Model("fernn-v2-tanh")?.isPublishable == true)
+    for wrong in ["fernn-x3-step2", "fernn-x4-step1", "fernn-x0", "grnn-plus-v1-mix", "relaxed-fernn-x2-mix", "fernn-y2", "plus-v1", "fernn-v",
+                  "grnn-plus-v1-tanh", "relaxed-fernn-v1-tanh", "fernn-v2-tanh-mix", "tanh"] {
         #expect(PaperExperimentSettings.Model(wrong) == nil, "\(wrong)")
     }
 }

@@ -60,6 +60,7 @@ func eachBadFlowOptionIsNamedAlone(words: [String], expected: String) {
     var paper = FlowSettings.paper
     paper.epochs = 3
     #expect(try FlowSettings(Arguments(["--paper", "--epochs", "3"], options: allOptions)) == paper)
+    #expect(try FlowSettings(Arguments(["--feedback-gradient"], options: allOptions)).feedbackGradient && !FlowSettings().feedbackGradient)
 }
 
 private func experiment(_ words: [String]) throws -> PaperExperimentSettings? {

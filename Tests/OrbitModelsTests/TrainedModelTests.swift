@@ -28,7 +28,7 @@ private func manifest(_ architecture: String = "fernn-v1", range: Int = 1, hidde
 private func bestOfRun(_ manifest: TrainedModelManifest, in directory: URL) throws -> (model: FlowPredictor<FlowEquivariantRNNCell>, url: URL) {
     var generator = RandomGenerator(seed: 11)
     let cell = FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: manifest.hiddenChannels, flows: try manifest.flows(),
-                                      using: &generator)
+                                      activation: manifest.activation, using: &generator)
     let model = FlowPredictor(cell: cell, decoderLayers: manifest.decoderLayers, using: &generator)
     let url = directory.appendingPathComponent("run/best.safetensors")
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -55,7 +55,7 @@ private func expectError(_ expected: TrainedModelError, sourceLocation: SourceLo
     }
 }
 
-@Test(arguments: [("grnn", 0), ("fernn-v1", 1)])
+@Test(arguments: [("grnn", 0), ("fernn-v1", 1), ("fernn-v1-tanh", 1)])
 func publishedModelLoadsWithTheOriginalsOutputs(architecture: String, range: Int) throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -72,6 +72,7 @@ func publishedModelLoadsWithTheOriginalsOutputs(architecture: String, range: Int
 
     let loaded = try TrainedModels.load(published, from: shipped)
     #expect(loaded.cell.flows.count == (2 * range + 1) * (2 * range + 1))
+    #expect(loaded.cell.activation == (architecture.hasSuffix("-tanh") ? .tanh : .relu))
     #expect(predictions(loaded) == predictions(run.model))
     #expect(predictions(try TrainedModels.makePredictor(published)) != predictions(run.model))  // the test can fail
 }
@@ -199,6 +200,8 @@ func publishedModelLoadsWithTheOriginalsOutputs(architecture: String, range: Int
         (manifest("grnn", range: 1), "grnn has model_velocity_range 0, not 1"),
         (manifest("fernn-v1-mix", range: 1), "neither grnn nor fernn-v<k>"),
         (manifest("fernn-v0", range: 0), "neither grnn nor fernn-v<k>"),
+        (manifest("fernn-v1-tanh-tanh", range: 1), "neither grnn nor fernn-v<k>"),
+        (manifest("grnn-tanh", range: 1), "grnn has model_velocity_range 0, not 1"),
         (manifest(hidden: 0), "hidden_channels 0 must be >= 1"),
     ]
     for (wrong, reason) in cases {

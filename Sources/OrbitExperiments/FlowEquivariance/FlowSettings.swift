@@ -40,6 +40,9 @@ public struct FlowSettings: Codable, Equatable, Sendable {
     public var patience = 0
     /// Gradients are clipped to this global norm.
     public var clipNorm = 1.0
+    /// Backpropagate through the fed-back predictions too (`FlowPredictor.detachesFeedback` false); the
+    /// reference detaches them (false).
+    public var feedbackGradient = false
     /// Seeds data, initialization and batch order.
     public var seed: UInt64 = 1
     /// The MNIST directory (empty: the copy inside the repository).

@@ -3,7 +3,7 @@ import OrbitModels
 
 extension PaperExperimentSettings.Model {
     /// Whether the model can ship (`PaperExperiment.publish`): a G-RNN or a FERNN over {-K..K}² without V-mixing,
-    /// the predictors `TrainedModels.load` rebuilds.
+    /// with ReLU or tanh: the predictors `TrainedModels.load` rebuilds.
     public var isPublishable: Bool { cell == .fernn && isGrid && !mixesVelocities }
 }
 

@@ -19,12 +19,12 @@ extension PaperExperiment {
             let order = experiment.groupOrder
             return try train(model, velocityCount: 2 * model.velocityRange + 1, settings, data, resume: resume, stop: stop) {
                 RotationFlowEquivariantRNNCell(inputChannels: 1, hiddenFields: hidden, flows: .range(model.velocityRange, groupOrder: order),
-                                               using: &$0)
+                                               activation: model.activation, using: &$0)
             }
         case (_, .fernn):
             return try train(model, velocityCount: flows.count, settings, data, resume: resume, stop: stop) {
-                FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: hidden, flows: flows, velocityMixing: model.mixesVelocities ? 3 : 1,
-                                       using: &$0)
+                FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: hidden, flows: flows, activation: model.activation,
+                                       velocityMixing: model.mixesVelocities ? 3 : 1, using: &$0)
             }
         case (_, .learnedShift):
             return try train(model, velocityCount: flows.count, settings, data, resume: resume, stop: stop) {

@@ -14,6 +14,9 @@ extension PaperExperimentSettings {
     /// | `grnn-plus-…` | `LearnedShiftRNNCell` (G-RNN+) | learned kernels for V (`-vK` or `-xK[-stepS]`) |
     /// | `relaxed-fernn-…` | `RelaxedFlowEquivariantRNNCell` | V as above, L = `bankCount` banks |
     ///
+    /// A `-tanh` suffix on `grnn` or a `fernn-…` name (`fernn-v2-tanh`) makes the cell's σ tanh instead of
+    /// ReLU (the paper's KTH models use tanh): a bounded state, so the closed loop is no longer positively
+    /// homogeneous (Docs/FlowEquivariance.md §4).
     /// e.g. `fernn-x4-step2` is V = {-4, -2, 0, 2, 4} along x (the rebuttal's velocities between
     /// generators: data moving at ±1, ±3 lies between its flows), `fernn-x5` is {-5..5}, `grnn-plus-v1`
     /// and `relaxed-fernn-v1` have V = {-1..1}². Names are case-insensitive and name the run's folders.
@@ -35,6 +38,8 @@ extension PaperExperimentSettings {
         public var horizontalStep: Int?
         /// Whether the FERNN mixes velocities (W of extent 3×3 over V).
         public var mixesVelocities: Bool
+        /// The cell's σ (`fernn` cells only; the others use ReLU).
+        public var activation: FlowEquivariantRNNCell.Activation = .relu
 
         /// A model over V = {-velocityRange..velocityRange}² (the FERNN with range 0 and no mixing: the G-RNN).
         public init(_ cell: Cell = .fernn, velocityRange: Int, mixesVelocities: Bool = false) {
@@ -48,7 +53,15 @@ extension PaperExperimentSettings {
 
         /// The model a name denotes (table above; any case); nil for any other name.
         public init?(_ name: String) {
-            let lowered = name.lowercased()
+            var lowered = name.lowercased()
+            let tanh = lowered.hasSuffix("-tanh")
+            if tanh { lowered.removeLast("-tanh".count) }
+            guard let model = Model(parsingReLU: lowered), !tanh || model.cell == .fernn else { return nil }
+            self = model
+            if tanh { activation = .tanh }
+        }
+
+        private init?(parsingReLU lowered: String) {
             guard lowered != "grnn" else { self.init(velocityRange: 0); return }
             guard let cell = Cell.allCases.first(where: { lowered.hasPrefix($0.rawValue + "-") }) else { return nil }
             let parts = lowered.dropFirst(cell.rawValue.count + 1).split(separator: "-", omittingEmptySubsequences: false).map(String.init)
@@ -66,13 +79,14 @@ extension PaperExperimentSettings {
 
         /// The names `init(_:)` accepts, for messages.
         public static let grammar = "grnn, fernn-vK, fernn-vK-mix, fernn-xK, fernn-xK-stepS (S >= 2 dividing K), "
-            + "grnn-plus- or relaxed-fernn- followed by vK, xK or xK-stepS"
+            + "grnn-plus- or relaxed-fernn- followed by vK, xK or xK-stepS; -tanh after grnn or a fernn name"
 
         /// The model's name, as accepted by `init(_:)` (the G-RNN is "grnn").
         public var description: String {
-            if cell == .fernn && velocityRange == 0 && horizontalStep == nil && !mixesVelocities { return "grnn" }
+            let suffix = activation == .tanh ? "-tanh" : ""
+            if cell == .fernn && velocityRange == 0 && horizontalStep == nil && !mixesVelocities { return "grnn" + suffix }
             let set = horizontalStep.map { "x\(velocityRange)" + ($0 > 1 ? "-step\($0)" : "") } ?? "v\(velocityRange)"
-            return "\(cell.rawValue)-\(set)" + (mixesVelocities ? "-mix" : "")
+            return "\(cell.rawValue)-\(set)" + (mixesVelocities ? "-mix" : "") + suffix
         }
 
         /// Whether V is the grid {-K..K}² (a set a rotation FERNN can also use, as K group steps).

@@ -25,14 +25,16 @@ public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
     makeCell: (inout RandomGenerator) -> Cell) throws -> Trainer<FlowPredictor<Cell>, Tensor> {
     var generator = RandomGenerator(seed: settings.seed)
     let cell = makeCell(&generator)
-    let model = FlowPredictor(cell: cell, decoderLayers: settings.decoderLayers, using: &generator)
+    let model = FlowPredictor(cell: cell, decoderLayers: settings.decoderLayers, detachesFeedback: !settings.feedbackGradient, using: &generator)
     var configuration = TrainingConfiguration(epochs: settings.epochs)
     (configuration.name, configuration.seed, configuration.clipNorm) = (name, settings.seed, settings.clipNorm)
     configuration.learningRate = ExponentialDecay(initial: settings.learningRate, factor: settings.learningRateDecay)
     configuration.earlyStopping = settings.patience > 0 ? .patience(epochs: settings.patience) : nil
     configuration.restoresBestEpoch = true
     configuration.directory = settings.outputURL.appendingPathComponent(name)
-    configuration.settings = trainingSettings(of: settings, excluding: ["epochs", "dataDirectory", "outputDirectory"])
+    // feedbackGradient is recorded only when set, so checkpoints made before it existed still resume.
+    let unrecorded = Set(["epochs", "dataDirectory", "outputDirectory"] + (settings.feedbackGradient ? [] : ["feedbackGradient"]))
+    configuration.settings = trainingSettings(of: settings, excluding: unrecorded)
         .merging(recordedSettings) { $1 }
     (configuration.lossName, configuration.scoreName) = ("training_mse", "validation_mse")
     let (inputFrames, predictedFrames) = (settings.inputFrames, settings.predictedFrames)

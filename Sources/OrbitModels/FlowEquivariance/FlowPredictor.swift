@@ -6,7 +6,9 @@ import OrbitNN
 /// predicts frames autoregressively from the state pooled over velocities (max), each prediction fed
 /// back as the next input, detached (no gradient through the fed-back frames; the gradient still flows
 /// through the state).
-/// As in the reference code the first decoder step feeds the last input frame again.
+/// As in the reference code the first decoder step feeds the last input frame again. With
+/// `detachesFeedback` false the gradient also flows through the fed-back predictions (backpropagation through
+/// the closed loop; not the reference's protocol).
 ///
 /// Shapes: frames [N, T, channels, H, W] -> predictions [N, steps, channels, H, W]. Decoder:
 /// `decoderLayers` × (circular 3×3 conv hidden → hidden, ReLU), then a circular 3×3 conv hidden → channels,
@@ -14,10 +16,12 @@ import OrbitNN
 public final class FlowPredictor<Cell: LiftedRecurrentCell>: Module {
     public let cell: Cell
     public let decoder: Sequential
+    /// Whether the fed-back predictions are constants for the gradient (true: the reference's protocol).
+    public let detachesFeedback: Bool
 
-    public init(cell: Cell, frameChannels: Int = 1, decoderLayers: Int = 4, dtype: DType = .float32,
+    public init(cell: Cell, frameChannels: Int = 1, decoderLayers: Int = 4, detachesFeedback: Bool = true, dtype: DType = .float32,
                 using generator: inout RandomGenerator) {
-        self.cell = cell
+        (self.cell, self.detachesFeedback) = (cell, detachesFeedback)
         let hidden = cell.hiddenChannels
         var layers: [any Layer] = []
         for _ in 0..<decoderLayers {
@@ -43,7 +47,7 @@ public final class FlowPredictor<Cell: LiftedRecurrentCell>: Module {
         var previous = inputs[inputs.count - 1]
         var predictions: [Tensor] = []
         for _ in 0..<steps {
-            state = cell(previous.detached(), state: state).state
+            state = cell(detachesFeedback ? previous.detached() : previous, state: state).state
             let prediction = readout(state)
             predictions.append(prediction)
             previous = prediction

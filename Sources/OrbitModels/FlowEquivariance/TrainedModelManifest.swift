@@ -16,7 +16,8 @@ import OrbitNN
 public struct TrainedModelManifest: Codable, Sendable, Equatable {
     /// The model's name, also its files' base name: letters, digits, `.`, `_` and `-`, not starting with `.`.
     public var name: String
-    /// "grnn" (V = {0}) or "fernn-v<k>" (V = {-k…k}², k = `modelVelocityRange` ≥ 1).
+    /// "grnn" (V = {0}) or "fernn-v<k>" (V = {-k…k}², k = `modelVelocityRange` ≥ 1), with σ = ReLU; either
+    /// followed by "-tanh" for σ = tanh.
     public var architecture: String
     /// Hidden channels of the cell (and of the decoder's convolutions).
     public var hiddenChannels: Int
@@ -86,6 +87,7 @@ public struct TrainedModelManifest: Codable, Sendable, Equatable {
         guard hiddenChannels >= 1, decoderLayers >= 0 else {
             throw .invalidManifest(name: name, reason: "hidden_channels \(hiddenChannels) must be >= 1 and decoder_layers \(decoderLayers) >= 0")
         }
+        let architecture = activation == .tanh ? String(architecture.dropLast("-tanh".count)) : architecture
         if architecture == "grnn" {
             guard modelVelocityRange == 0 else {
                 throw .invalidManifest(name: name, reason: "architecture grnn has model_velocity_range 0, not \(modelVelocityRange)")
@@ -94,7 +96,8 @@ public struct TrainedModelManifest: Codable, Sendable, Equatable {
         }
         guard architecture.hasPrefix("fernn-v"), let range = Int(architecture.dropFirst("fernn-v".count)), range >= 1,
               String(range) == architecture.dropFirst("fernn-v".count) else {
-            throw .invalidManifest(name: name, reason: "architecture \"\(architecture)\" is neither grnn nor fernn-v<k> with k >= 1")
+            throw .invalidManifest(name: name, reason: "architecture \"\(self.architecture)\" is neither grnn nor fernn-v<k> with k >= 1, "
+                                   + "optionally followed by -tanh")
         }
         guard range == modelVelocityRange else {
             throw .invalidManifest(name: name, reason: "architecture \(architecture) has model_velocity_range \(range), "
@@ -102,6 +105,9 @@ public struct TrainedModelManifest: Codable, Sendable, Equatable {
         }
         return .grid(range: range)
     }
+
+    /// The cell's σ: tanh when `architecture` ends in "-tanh", ReLU otherwise.
+    public var activation: FlowEquivariantRNNCell.Activation { architecture.hasSuffix("-tanh") ? .tanh : .relu }
 }
 
 /// Why a trained model could not be found, published or loaded.

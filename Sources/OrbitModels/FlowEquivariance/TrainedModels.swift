@@ -60,13 +60,14 @@ public enum TrainedModels {
     }
 
     /// The untrained predictor `manifest` describes, with one input channel: a `FlowEquivariantRNNCell`
-    /// with V = {0} (grnn) or {-k…k}² (fernn-v<k>), 3×3 kernels, ReLU, no velocity mixing, and
+    /// with V = {0} (grnn) or {-k…k}² (fernn-v<k>), 3×3 kernels, ReLU (tanh for a "-tanh" architecture), no velocity mixing, and
     /// `decoderLayers` hidden decoder convolutions; frames [N, T, 1, H, W] -> predictions [N, steps, 1, H, W].
     /// The same model the trainer (`makeSequenceTrainer`, `FlowExperiment`) builds, drawn from `manifest.seed`.
     public static func makePredictor(_ manifest: TrainedModelManifest) throws(TrainedModelError) -> FlowPredictor<FlowEquivariantRNNCell> {
         let flows = try manifest.flows()
         var generator = RandomGenerator(seed: manifest.seed)
-        let cell = FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: manifest.hiddenChannels, flows: flows, using: &generator)
+        let cell = FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: manifest.hiddenChannels, flows: flows,
+                                          activation: manifest.activation, using: &generator)
         return FlowPredictor(cell: cell, decoderLayers: manifest.decoderLayers, using: &generator)
     }
 

@@ -35,6 +35,25 @@ private func centralDifference(_ parameters: [Parameter], _ directions: [Tensor]
     return difference
 }
 
+/// Along random parameter directions (seeded), against a random cotangent on the predictions: the reverse-mode
+/// derivative, central differences of the whole closed loop, and central differences with the fed-back frames
+/// frozen as `fed`.
+private func directionalDerivatives<Cell: LiftedRecurrentCell>(_ predictor: FlowPredictor<Cell>, _ frames: Tensor, steps: Int,
+                                                              feeding fed: [Tensor], seed: UInt64)
+    -> (reverseMode: Double, closedLoop: Double, frozen: Double) {
+    let parameters = predictor.parameters
+    var random = RandomGenerator(seed: seed)
+    let cotangent = Tensor.randomNormal([frames.shape[0], steps] + Array(frames.shape[2...]), dtype: .float64, using: &random)
+    let directions = parameters.map { Tensor.randomNormal($0.shape, dtype: .float64, using: &random) }
+    let gradients = valueAndGradient(of: parameters, seed: cotangent) { predictor(frames, predicting: steps) }.gradients
+    let reverseMode = zip(directions, parameters).map { dot($0, gradients[$1]) }.reduce(0, +)
+    let closedLoop = centralDifference(parameters, directions, cotangent) { predictor(frames, predicting: steps) }
+    let frozen = centralDifference(parameters, directions, cotangent) { rollout(predictor, frames, feeding: fed) }
+    return (reverseMode, closedLoop, frozen)
+}
+
+private func relative(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(a), abs(b), 1e-12) }
+
 @Test func theFlowPredictorsGradientStopsAtEveryFedBackPrediction() {
     var generator = RandomGenerator(seed: 12)
     let cell = RotationFlowEquivariantRNNCell(inputChannels: 1, hiddenFields: 1, flows: RotationFlows(groupOrder: 8, steps: [-1, 0, 2]),
@@ -47,18 +66,26 @@ private func centralDifference(_ parameters: [Parameter], _ directions: [Tensor]
     let fed = [frames.slice(axis: 1, index: 2)] + (0..<(steps - 1)).map { predictions.slice(axis: 1, index: $0) }
     expectClose(rollout(predictor, frames, feeding: fed), predictions, relativeTolerance: 1e-15)
 
-    let parameters = predictor.parameters
-    var random = RandomGenerator(seed: 1)
-    let cotangent = Tensor.randomNormal(predictions.shape, dtype: .float64, using: &random)
-    let directions = parameters.map { Tensor.randomNormal($0.shape, dtype: .float64, using: &random) }
-    let gradients = valueAndGradient(of: parameters, seed: cotangent) { predictor(frames, predicting: steps) }.gradients
-    let reverseMode = zip(directions, parameters).map { dot($0, gradients[$1]) }.reduce(0, +)
-    let detached = centralDifference(parameters, directions, cotangent) { rollout(predictor, frames, feeding: fed) }
-    let undetached = centralDifference(parameters, directions, cotangent) { predictor(frames, predicting: steps) }
-    let relative = { (a: Double, b: Double) in abs(a - b) / max(abs(a), abs(b), 1e-12) }
+    let (reverseMode, undetached, detached) = directionalDerivatives(predictor, frames, steps: steps, feeding: fed, seed: 1)
     // Tolerance as GradientCheck's (float64, h = 1e-5): truncation ~1e-10, rounding ~1e-11.
     #expect(relative(reverseMode, detached) < 1e-6,
             "reverse mode \(reverseMode) vs central differences with the fed-back frames frozen \(detached)")
     // The control: the path through the fed-back frames is not negligible here, so a missing detach fails above.
     #expect(relative(detached, undetached) > 1e-3, "detached \(detached), undetached \(undetached)")
+}
+
+// With detachesFeedback false the gradient follows the fed-back predictions too: reverse mode matches central
+// differences of the whole closed loop, and (the control, as above) not those with the fed-back frames frozen.
+@Test func withoutTheDetachTheGradientFollowsTheClosedLoop() {
+    var generator = RandomGenerator(seed: 12)
+    let cell = FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: 2, flows: .grid(range: 1), dtype: .float64, using: &generator)
+    let predictor = FlowPredictor(cell: cell, decoderLayers: 1, detachesFeedback: false, dtype: .float64, using: &generator)
+    let frames = randomTensor([2, 3, 1, 5, 5], seed: 122, lowerBound: 0, upperBound: 1)
+    let steps = 3
+    let predictions = predictor(frames, predicting: steps)
+    let fed = [frames.slice(axis: 1, index: 2)] + (0..<(steps - 1)).map { predictions.slice(axis: 1, index: $0).detached() }
+
+    let (reverseMode, closedLoop, frozen) = directionalDerivatives(predictor, frames, steps: steps, feeding: fed, seed: 2)
+    #expect(relative(reverseMode, closedLoop) < 1e-6, "reverse mode \(reverseMode) vs central differences of the closed loop \(closedLoop)")
+    #expect(relative(closedLoop, frozen) > 1e-3, "closed loop \(closedLoop), fed-back frames frozen \(frozen)")
 }
