@@ -48,6 +48,7 @@ extension FlowSettings {
         Option(flag: "paper", help: "the paper's configuration (2 digits, R = 2, FERNN-V2, hidden 128, batch 128, 50 epochs); explicit options still win"),
         Option(flag: "resume", help: "continue from the checkpoints in --output"),
         Option(flag: "feedback-gradient", help: "backpropagate through the fed-back predictions too (the paper detaches them)"),
+        Option(flag: "identity-recurrence", help: "experiments: start the FERNN's and G-RNN's recurrent kernel W at the identity (IRNN) instead of PyTorch's default"),
     ]
 
     /// The options of `arguments`, each checked on its own: a bad value throws an `ArgumentError` naming
@@ -78,6 +79,7 @@ extension FlowSettings {
         dataDirectory = try arguments.value("data")
         outputDirectory = try arguments.value("output")
         feedbackGradient = arguments.flag("feedback-gradient")
+        identityRecurrence = arguments.flag("identity-recurrence")
     }
 }
 

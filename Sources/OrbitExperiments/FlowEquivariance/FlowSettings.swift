@@ -43,6 +43,9 @@ public struct FlowSettings: Codable, Equatable, Sendable {
     /// Backpropagate through the fed-back predictions too (`FlowPredictor.detachesFeedback` false); the
     /// reference detaches them (false).
     public var feedbackGradient = false
+    /// Start the translation cells' W at the identity (`FlowEquivariantRNNCell.setIdentityRecurrence`, the IRNN
+    /// initialisation) instead of PyTorch's default.
+    public var identityRecurrence = false
     /// Seeds data, initialization and batch order.
     public var seed: UInt64 = 1
     /// The MNIST directory (empty: the copy inside the repository).

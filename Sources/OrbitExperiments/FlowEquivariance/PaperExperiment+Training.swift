@@ -23,8 +23,10 @@ extension PaperExperiment {
             }
         case (_, .fernn):
             return try train(model, velocityCount: flows.count, settings, data, resume: resume, stop: stop) {
-                FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: hidden, flows: flows, activation: model.activation,
-                                       velocityMixing: model.mixesVelocities ? 3 : 1, using: &$0)
+                let cell = FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: hidden, flows: flows, activation: model.activation,
+                                                  velocityMixing: model.mixesVelocities ? 3 : 1, using: &$0)
+                if settings.identityRecurrence { cell.setIdentityRecurrence() }
+                return cell
             }
         case (_, .learnedShift):
             return try train(model, velocityCount: flows.count, settings, data, resume: resume, stop: stop) {

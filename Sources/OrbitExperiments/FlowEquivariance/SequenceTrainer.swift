@@ -32,8 +32,9 @@ public func makeSequenceTrainer<Cell: LiftedRecurrentCell>(
     configuration.earlyStopping = settings.patience > 0 ? .patience(epochs: settings.patience) : nil
     configuration.restoresBestEpoch = true
     configuration.directory = settings.outputURL.appendingPathComponent(name)
-    // feedbackGradient is recorded only when set, so checkpoints made before it existed still resume.
-    let unrecorded = Set(["epochs", "dataDirectory", "outputDirectory"] + (settings.feedbackGradient ? [] : ["feedbackGradient"]))
+    // feedbackGradient and identityRecurrence are recorded only when set, so checkpoints made before they existed still resume.
+    let unrecorded = Set(["epochs", "dataDirectory", "outputDirectory"] + (settings.feedbackGradient ? [] : ["feedbackGradient"])
+                         + (settings.identityRecurrence ? [] : ["identityRecurrence"]))
     configuration.settings = trainingSettings(of: settings, excluding: unrecorded)
         .merging(recordedSettings) { $1 }
     (configuration.lossName, configuration.scoreName) = ("training_mse", "validation_mse")

@@ -26,3 +26,21 @@ func theReLUFlowPredictorScalesWithItsInputAndTheTanhOneDoesNot(activation: Flow
         #expect(error > 1e-2, "tanh predictor: f(c x) and c f(x) differ by only \(error)")
     }
 }
+
+// The IRNN start (`setIdentityRecurrence`): with no input, each velocity's slice of a non-negative state is carried
+// exactly one step along its flow (with and without V-mixing); the control is the default initialization.
+@Test(arguments: [1, 3])
+func theIdentityRecurrenceCarriesEachSliceAlongItsFlow(velocityMixing: Int) {
+    var generator = RandomGenerator(seed: 8)
+    let flows = TranslationFlows.grid(range: 1)
+    let cell = FlowEquivariantRNNCell(inputChannels: 1, hiddenChannels: 3, flows: flows, velocityMixing: velocityMixing,
+                                      dtype: .float64, using: &generator)
+    let state = randomTensor([2, flows.count, 3, 6, 7], seed: 81, lowerBound: 0, upperBound: 1)
+    let input = Tensor.zeros([2, 1, 6, 7], dtype: .float64)
+    let carried = stack(flows.velocities.enumerated().map { index, velocity in
+        state.slice(axis: 1, index: index).rolled(shifts: velocity, axes: [2, 3])
+    }, axis: 1)
+    #expect(relativeError(cell(input, state: state).state.doubles, carried.doubles) > 0.1)
+    cell.setIdentityRecurrence()
+    expectClose(cell(input, state: state).state, carried, relativeTolerance: 1e-15)
+}

@@ -77,6 +77,21 @@ public final class FlowEquivariantRNNCell: RecurrentCell {
 
     public var hiddenChannels: Int { hiddenWeight.shape[hiddenWeight.shape.count - 4] }
 
+    /// Sets W to the identity kernel: 1 at the centre tap from each channel to itself, 0 elsewhere (with
+    /// V-mixing, only for ν' = ν). This is the IRNN initialisation of Le, Jaitly and Hinton (2015) applied to the
+    /// lifted state. Each slice is then carried unchanged along its flow, h_{t+1}[ν] = σ(Flow_ν(h_t[ν]) + U ⋆ f_t),
+    /// so at the start of training a stored pattern has a closed-loop gain of exactly 1 (Docs/FlowEquivariance.md §4).
+    public func setIdentityRecurrence() {
+        let (channels, centre) = (hiddenChannels, kernelSize / 2)
+        var values = [Double](repeating: 0, count: hiddenWeight.shape.reduce(1, *))
+        let perKernel = channels * channels * kernelSize * kernelSize
+        let block = (mixingOffsets?.count ?? 1) / 2          // the offset (0, 0) of the mixing kernels, or the only one
+        for channel in 0..<channels {
+            values[block * perKernel + ((channel * channels + channel) * kernelSize + centre) * kernelSize + centre] = 1
+        }
+        hiddenWeight.value = Tensor(values, shape: hiddenWeight.shape, dtype: hiddenWeight.value.dtype)
+    }
+
     /// Zeros [N, |V|, hiddenChannels, H, W] for an input [N, C, H, W].
     public func zeroState(for input: Tensor) -> Tensor {
         Tensor.zeros([input.shape[0], flows.count, hiddenChannels] + Array(input.shape[2...]), dtype: input.dtype)
