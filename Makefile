@@ -45,8 +45,8 @@ experiments:
 
 # Issue 17's experiments (Docs/FlowEquivariance.md section 9) at the reduced scale of `make experiments` (hidden 8,
 # 10 + 10 frames, 2 epochs of 2,000 sequences, 3 seeds): the rebuttal's velocities between generators (data x-velocities
-# -5..5), then imperfect flows of kind BREAKING (drift, acceleration or noise) at levels 0-3. Estimated from the step
-# times of Docs/Performance.md: about 13 and 36 min on an idle machine (section 9 has the count); resumable with --resume.
+# -5..5), then imperfect flows of kind BREAKING (drift, acceleration or noise) at levels 0-3. Between generators took
+# 13.7 min on the idle development machine; imperfect is estimated at 36 min or more (section 9); resumable with --resume.
 BREAKING ?= drift
 experiments-imperfect:
 	$(FLOWS) --experiment between-generators --x-velocities=-5,-4,-3,-2,-1,0,1,2,3,4,5 --seeds 1,2,3 --hidden 8 --grid-sequences 100 \
