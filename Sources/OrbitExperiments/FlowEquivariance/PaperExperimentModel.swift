@@ -14,12 +14,13 @@ extension PaperExperimentSettings {
     /// | `grnn-plus-…` | `LearnedShiftRNNCell` (G-RNN+) | learned kernels for V (`-vK` or `-xK[-stepS]`) |
     /// | `relaxed-fernn-…` | `RelaxedFlowEquivariantRNNCell` | V as above, L = `bankCount` banks |
     ///
-    /// A `-tanh` suffix on `grnn` or a `fernn-…` name (`fernn-v2-tanh`) makes the cell's σ tanh instead of
-    /// ReLU (the paper's KTH models use tanh): a bounded state, so the closed loop is no longer positively
-    /// homogeneous (Docs/FlowEquivariance.md §4).
     /// e.g. `fernn-x4-step2` is V = {-4, -2, 0, 2, 4} along x (the rebuttal's velocities between
     /// generators: data moving at ±1, ±3 lies between its flows), `fernn-x5` is {-5..5}, `grnn-plus-v1`
     /// and `relaxed-fernn-v1` have V = {-1..1}². Names are case-insensitive and name the run's folders.
+    ///
+    /// A `-tanh` suffix on `grnn` or a `fernn-…` name (`fernn-v2-tanh`) makes the cell's σ tanh instead of
+    /// ReLU (the paper's KTH models use tanh): a bounded state, so the closed loop is no longer positively
+    /// homogeneous (Docs/FlowEquivariance.md §4).
     public struct Model: Hashable, Sendable, CustomStringConvertible {
         /// The recurrent cell of the predictor.
         public enum Cell: String, Sendable, CaseIterable {
