@@ -7,8 +7,8 @@ extension DirectChannelsConvolution {
     /// where dyFlat holds dy at q = oh·Wp + ow and zeros at the dropped columns ow >= Wo. Register block:
     /// 4 output channels x 3 taps = 12 SIMD8 accumulators; per 8 positions 4 aligned dy loads, 3 unaligned
     /// input loads, 12 FMAs; the lanes are summed at the end of each image. Chunks are (image group,
-    /// group, block of 4 output channels); each image group sums its images in order into its own partial
-    /// result, and the partials are added in image-group order, so the result does not depend on the threads.
+    /// group); each image group sums its images in order into its own partial result, and the partials are
+    /// added in image-group order, so the result does not depend on the threads.
     static func backwardWeight(
         _ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         weightGradient: UnsafeMutablePointer<Float>
@@ -21,31 +21,36 @@ extension DirectChannelsConvolution {
         let span = ((outputHeight - 1) * paddedWidth + outputWidth + 7) / 8 * 8
         let blocks = (layout.outputChannelsPerGroup + 3) / 4
         let imageGroups = layout.multiplyAdds < GEMMTiling.minimumParallelWork
-            ? 1 : min(layout.batch, max(1, ConvolutionLayout.targetChunks / (layout.groups * blocks)))
+            ? 1 : min(layout.batch, max(1, ConvolutionLayout.targetChunks / layout.groups))
         let imageBoundaries = GEMMTiling.boundaries(layout.batch, tiles: imageGroups, multiple: 1)
-        ScratchPool.withScratch(Float.self, count: images.count + imageGroups * weightCount) { buffer in
-            let padded = images.fill(from: input, into: buffer)
-            let partials = buffer + images.count
+        let tables = PaddingTables.forEachShift(layout)
+        let channelsPerGroup = layout.inputChannelsPerGroup
+        ScratchPool.withScratch(Float.self, count: imageGroups * weightCount) { partials in
             kernelOffsets.withUnsafeBufferPointer { kernelOffsets in
-                layout.forEachChunk(imageGroups * layout.groups * blocks) { chunk in
-                    let block = chunk % blocks
-                    let group = (chunk / blocks) % layout.groups
-                    let imageGroup = chunk / (blocks * layout.groups)
-                    let firstChannel = group * layout.outputChannelsPerGroup + 4 * block
-                    let channels = min(4, layout.outputChannelsPerGroup - 4 * block)
-                    let partial = partials + imageGroup * weightCount + firstChannel * layout.columnRows
-                    ScratchPool.withScratch(Float.self, count: 4 * span) { flat in
+                // Chunks are (image group, group); each pads one image at a time into its own scratch buffer,
+                // which stays in cache while every block of 4 output channels reads it.
+                layout.forEachChunk(imageGroups * layout.groups) { chunk in
+                    let group = chunk % layout.groups
+                    let imageGroup = chunk / layout.groups
+                    ScratchPool.withScratch(Float.self, count: images.imageCount(channels: channelsPerGroup) + 4 * span) { buffer in
+                        let (source, flat) = (buffer, buffer + images.imageCount(channels: channelsPerGroup))
                         flat.update(repeating: 0, count: 4 * span)
                         for image in imageBoundaries[imageGroup]..<imageBoundaries[imageGroup + 1] {
-                            for channel in 0..<channels {
-                                let plane = outputGradient + (image * layout.outputChannels + firstChannel + channel) * layout.outputPlane
-                                for row in 0..<outputHeight {
-                                    (flat + channel * span + row * paddedWidth).update(from: plane + row * outputWidth, count: outputWidth)
+                            images.fillImage(image, channels: group * channelsPerGroup..<(group + 1) * channelsPerGroup,
+                                             tables: tables, from: input, into: source)
+                            for block in 0..<blocks {
+                                let firstChannel = group * layout.outputChannelsPerGroup + 4 * block
+                                let channels = min(4, layout.outputChannelsPerGroup - 4 * block)
+                                for channel in 0..<channels {
+                                    let plane = outputGradient + (image * layout.outputChannels + firstChannel + channel) * layout.outputPlane
+                                    for row in 0..<outputHeight {
+                                        (flat + channel * span + row * paddedWidth).update(from: plane + row * outputWidth, count: outputWidth)
+                                    }
                                 }
+                                accumulate(layout, flat: flat, span: span, channels: channels, kernelOffsets: kernelOffsets.baseAddress!,
+                                           source: source, into: partials + imageGroup * weightCount + firstChannel * layout.columnRows,
+                                           overwrite: image == imageBoundaries[imageGroup])
                             }
-                            accumulate(layout, flat: flat, span: span, channels: channels, kernelOffsets: kernelOffsets.baseAddress!,
-                                       source: padded + image * images.imageStride + group * layout.inputChannelsPerGroup * layout.paddedPlane,
-                                       into: partial, overwrite: image == imageBoundaries[imageGroup])
                         }
                     }
                 }

@@ -30,6 +30,24 @@ struct PaddedImages {
         }
         return padded
     }
+
+    /// Elements for one image's `channels` planes padded alone, with `slack` zeros after them.
+    func imageCount(channels: Int) -> Int { channels * layout.paddedPlane + PaddedImages.slack }
+
+    /// Pads the `channels` planes of one image into `target` (planes back to back, then `slack` zeros):
+    /// `fill` for a kernel that pads each image inside its own chunk, so the padded planes are still in
+    /// cache when it reads them. `tables` is `PaddingTables.forEachShift(layout)`.
+    func fillImage<Scalar: BinaryFloatingPoint>(
+        _ image: Int, channels: Range<Int>, tables: [PaddingTables], from input: UnsafePointer<Scalar>,
+        into target: UnsafeMutablePointer<Scalar>
+    ) {
+        let table = tables[image % tables.count]
+        for (index, channel) in channels.enumerated() {
+            table.padPlane(layout, from: input + (image * layout.inputChannels + channel) * layout.inputPlane,
+                           into: target + index * layout.paddedPlane)
+        }
+        (target + channels.count * layout.paddedPlane).update(repeating: 0, count: PaddedImages.slack)
+    }
 }
 
 /// Per-axis maps from padded coordinate to input coordinate (-1 for a zero position), built once
