@@ -92,8 +92,8 @@ enum DirectChannelsConvolution {
                                         while row * paddedWidth < end {
                                             let from = max(start, row * paddedWidth), to = min(end, row * paddedWidth + outputWidth)
                                             if from < to {
-                                                (plane + row * outputWidth + (from - row * paddedWidth))
-                                                    .update(from: sums + channel * span + (from - start), count: to - from)
+                                                copyElements(from: sums + channel * span + (from - start),
+                                                             to: plane + row * outputWidth + (from - row * paddedWidth), count: to - from)
                                             }
                                             row += 1
                                         }

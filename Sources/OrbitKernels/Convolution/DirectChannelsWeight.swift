@@ -44,7 +44,7 @@ extension DirectChannelsConvolution {
                                 for channel in 0..<channels {
                                     let plane = outputGradient + (image * layout.outputChannels + firstChannel + channel) * layout.outputPlane
                                     for row in 0..<outputHeight {
-                                        (flat + channel * span + row * paddedWidth).update(from: plane + row * outputWidth, count: outputWidth)
+                                        copyElements(from: plane + row * outputWidth, to: flat + channel * span + row * paddedWidth, count: outputWidth)
                                     }
                                 }
                                 accumulate(layout, flat: flat, span: span, channels: channels, kernelOffsets: kernelOffsets.baseAddress!,
