@@ -55,7 +55,9 @@ experiments-imperfect:
 	  --models grnn,grnn-plus-v1,fernn-v1,relaxed-fernn-v1 --banks 2 --relaxed-alpha 0.01 --output runs/imperfect-$(BREAKING)
 
 # The runs behind Docs/ApproximateEquivariance.md "Results" (section 5.2 levels, then Table 1), written to
-# Docs/results/approximate-equivariance-*.{md,png}. Results do not depend on the thread count.
+# Docs/results/approximate-equivariance-*.{md,png}. Results do not depend on the thread count. Each model's checkpoints
+# go to runs/approximate-equivariance/ (no two commands share a model folder): after Ctrl-C, repeat the stopped command
+# with --resume, then the commands after it; remove that folder to run them all afresh.
 APPROX := $(SWIFT) run $(RELEASE) ApproximateEquivarianceExperiments
 experiments-approx:
 	$(APPROX) --experiment levels --levels 10 --pool 2 --epochs 20 --hidden 16 --layers 3 --batch 8 --lr 1e-3 --decay 0.9 --seeds 0

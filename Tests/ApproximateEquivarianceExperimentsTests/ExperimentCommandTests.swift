@@ -59,6 +59,7 @@ func theLibraryDefaultsAreTheCommandDefaults(symmetry: String) throws {
     #expect(parsed.models == library.models && parsed.plan == library.plan && parsed.taskLimit == library.taskLimit)
     #expect(parsed.seeds == library.seeds && parsed.trainWindows == library.trainWindows && parsed.evaluationWindows == library.evaluationWindows)
     #expect(parsed.cache == library.cache && parsed.output == library.output && parsed.levels == library.levels && parsed.pool == library.pool)
+    #expect(parsed.checkpoints == library.checkpoints && parsed.checkpoints == "runs/approximate-equivariance")
     let (a, b) = (parsed.modelSettings, library.modelSettings)
     #expect(a.hidden == b.hidden && a.layers == b.layers && a.bankCount == b.bankCount && a.alpha == b.alpha && a.size == b.size)
     #expect(a.priorAlpha == b.priorAlpha && a.hingeAlpha == b.hingeAlpha && a.hingeMargin == b.hingeMargin && a.inputFrames == b.inputFrames)
@@ -66,4 +67,39 @@ func theLibraryDefaultsAreTheCommandDefaults(symmetry: String) throws {
     let (x, y) = (parsed.training, library.training)
     #expect(x.epochs == y.epochs && x.batchSize == y.batchSize && x.learningRate == y.learningRate && x.decay == y.decay
             && x.weightDecay == y.weightDecay && x.earlyStopAfter == y.earlyStopAfter)
+}
+
+/// `--resume` and `--checkpoints` reach the command (without them: no resume, runs/approximate-equivariance), and
+/// `--help` lists both.
+@Test func resumeAndCheckpointsParseAndAreListed() throws {
+    let plain = try ExperimentCommand(Arguments([String](), options: ExperimentCommand.options))
+    #expect(!plain.resume && plain.settings.checkpoints == "runs/approximate-equivariance")
+    let resumed = try ExperimentCommand(Arguments(["--experiment", "levels", "--resume", "--checkpoints", "/tmp/approx", "--seeds", "4"],
+                                                  options: ExperimentCommand.options))
+    #expect(resumed.resume && resumed.settings.checkpoints == "/tmp/approx")
+    #expect(resumed.checkpoints.first?.path == "/tmp/approx/levels/level-0/seed-4/conv/checkpoint.safetensors")
+    #expect(resumed.checkpoints.count == 10 * 3)   // 10 levels, one seed, Conv, Equiv and RSteer
+    let table = try ExperimentCommand(Arguments(["--symmetry", "scaling", "--models", "mlp,rsteer", "--checkpoints", "/tmp/approx"],
+                                                options: ExperimentCommand.options))
+    #expect(table.checkpoints.map(\.path).prefix(2) == ["/tmp/approx/table-scaling/seed-0/mlp/checkpoint.safetensors",
+                                                         "/tmp/approx/table-scaling/seed-0/rsteer/checkpoint.safetensors"])
+    guard case .help(let text) = Arguments.parse(["--help"], command: "ApproximateEquivarianceExperiments", summary: ExperimentCommand.summary,
+                                                 options: ExperimentCommand.options) else {
+        Issue.record("--help did not give the help text")
+        return
+    }
+    #expect(text.contains("--resume ") && text.contains("--checkpoints <value>") && text.contains("(default: runs/approximate-equivariance)"))
+}
+
+/// `--resume` with no checkpoint under `--checkpoints` is a runtime failure (status 1) naming where it looked, before anything runs.
+@Test func resumingWithoutACheckpointIsRefused() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("approx-none-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let command = try ExperimentCommand(Arguments(["--resume", "--checkpoints", folder, "--seeds", "0", "--cache", folder + "/cache"],
+                                                  options: ExperimentCommand.options))
+    try #require(command.settings.checkpoints == folder)   // should it run, it writes only there
+    let error = try #require(throws: MissingCheckpointError.self) { try command.run(stop: { true }) }
+    let failure = CommandFailure(error, command: "ApproximateEquivarianceExperiments")
+    #expect(failure.status == 1 && failure.message.contains(folder + "/table-rotation/seed-0/conv/checkpoint.safetensors"), "\(failure)")
+    #expect(!FileManager.default.fileExists(atPath: folder))   // nothing simulated, nothing written
 }

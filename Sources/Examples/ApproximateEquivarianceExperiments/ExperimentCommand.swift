@@ -5,7 +5,8 @@ import OrbitExperiments
 import OrbitModels
 
 /// The command line of `ApproximateEquivarianceExperiments`: the options and their checked values, which
-/// experiment to run and its `ApproximateEquivarianceSettings` (the experiments are OrbitExperiments').
+/// experiment to run and its `ApproximateEquivarianceSettings`, whether to resume (the experiments are
+/// OrbitExperiments'; `run(stop:)` starts one).
 /// Every value is checked before any simulation or training starts; a bad one throws an `ArgumentError`
 /// naming the option and the accepted values (a usage error, exit status 2).
 struct ExperimentCommand {
@@ -44,10 +45,16 @@ struct ExperimentCommand {
         Option("levels", default: "10", help: "levels: the data sets 0..<n of growing equivariance error, n in 1...17"),
         Option("pool", default: "1", help: "levels: average the 64 x 64 fields over n x n blocks (2: 32 x 32; n divides 64)"),
         Option("rsteer-init", default: "equivariant", help: "levels: RSteer starts equivariant or, as the reference, random"),
+        Option("checkpoints", default: "runs/approximate-equivariance", help: "folder of every model's checkpoint, best weights, metrics "
+               + "and curve: <folder>/table-<symmetry>/seed-<s>/<model>/, levels: <folder>/levels/level-<l>/seed-<s>/<model>/"),
+        Option(flag: "resume", help: "continue every model from its checkpoint under --checkpoints (finished ones are only evaluated "
+               + "again); without it, existing checkpoints are refused"),
     ]
 
     let experiment: Experiment
     let settings: ApproximateEquivarianceSettings
+    /// Continue from the checkpoints under `settings.checkpoints` (`--resume`).
+    let resume: Bool
 
     init(_ arguments: Arguments) throws {
         experiment = try arguments.choice("experiment", as: Experiment.self)
@@ -74,7 +81,26 @@ struct ExperimentCommand {
         settings.evaluationWindows = try arguments.value("eval-windows", in: 1...)
         settings.cache = try arguments.value("cache")
         settings.output = try arguments.value("output")   // as given (empty: the default path of the experiment)
+        settings.checkpoints = try arguments.value("checkpoints")
         self.settings = settings
+        resume = arguments.flag("resume")
+    }
+
+    /// The checkpoint of every model the experiment trains (`--resume` needs at least one).
+    var checkpoints: [URL] {
+        switch experiment {
+        case .table: SmokePlumeExperiment(settings: settings).checkpoints
+        case .levels: EquivarianceLevelExperiment(settings: settings).checkpoints
+        }
+    }
+
+    /// Runs the experiment (`stop` asked before every training step); false when it stopped, its checkpoints saved.
+    func run(stop: @escaping () -> Bool) throws -> Bool {
+        if resume { try MissingCheckpointError.requireAny(of: checkpoints) }   // refuse rather than silently start over
+        switch experiment {
+        case .table: return try SmokePlumeExperiment(settings: settings).run(resume: resume, shouldStop: stop) != nil
+        case .levels: return try EquivarianceLevelExperiment(settings: settings).run(resume: resume, shouldStop: stop) != nil
+        }
     }
 }
 

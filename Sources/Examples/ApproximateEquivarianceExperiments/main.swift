@@ -16,15 +16,21 @@ import OrbitExperiments
 // equivariance error of Conv, the steerable model and RSteer against the data's, on 10 data sets.
 //
 //     swift run -c release ApproximateEquivarianceExperiments --experiment levels --epochs 20 --hidden 16 --layers 3 --seeds 0
+//
+// Every model's checkpoint, best weights, metrics and curve go to its folder under --checkpoints; Ctrl-C saves
+// the model in training and stops (status 130), and the same command with --resume continues.
 
 let arguments = Arguments.parseOrExit(command: "ApproximateEquivarianceExperiments", summary: ExperimentCommand.summary,
                                       options: ExperimentCommand.options)
 
+/// Ctrl-C stops training at the next step boundary after saving a checkpoint; a second Ctrl-C quits at once.
+let interruption = Interruption.handlingControlC()
+
 do {
     let command = try ExperimentCommand(arguments)
-    switch command.experiment {
-    case .table: try SmokePlumeExperiment(settings: command.settings).run()
-    case .levels: try EquivarianceLevelExperiment(settings: command.settings).run()
+    guard try command.run(stop: { interruption.isRequested }) else {
+        Console.line("stopped; checkpoints saved in \(command.settings.checkpoints); continue with --resume")
+        exit(ExitStatus.interrupted)
     }
 } catch {
     CommandFailure.exit(error, command: "ApproximateEquivarianceExperiments", arguments: arguments)   // usage errors: 2, failures: 1

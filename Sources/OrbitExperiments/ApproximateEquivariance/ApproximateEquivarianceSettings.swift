@@ -34,6 +34,11 @@ public struct ApproximateEquivarianceSettings: Sendable {
     public var levels = 10
     /// Levels: the 64 x 64 fields averaged over pool x pool blocks (a divisor of 64).
     public var pool = 1
+    /// Every trained model gets a folder under this one for the `Trainer`'s files (checkpoint.safetensors each
+    /// epoch, best.safetensors, metrics.jsonl, training-curve.png): `<checkpoints>/table-<symmetry>/seed-<s>/<model>/`
+    /// for Table 1, `<checkpoints>/levels/level-<l>/seed-<s>/<model>/` for the levels, `<model>` the Table 1
+    /// name in lower case (conv, equiv, rsteer, ...; `modelFolder`).
+    public var checkpoints = "runs/approximate-equivariance"
 
     /// The command's defaults for `symmetry`: its default models, hidden 32, 5 layers, 2 filter banks,
     /// alpha 1e-5; 30 epochs, batch 8, learning rate 1e-3, decay 0.95, early stopping after 100 epochs.
@@ -50,6 +55,40 @@ public struct ApproximateEquivarianceSettings: Sendable {
 
     /// The split of `plan`.
     public var splitPlan: FluidSplitPlan { plan == .small ? Self.smallPlan : .paper }
+
+    /// The folder of `model` trained with `seed` under `checkpoints/<experiment>/` (e.g. "table-rotation",
+    /// "levels/level-3"): `.../seed-<seed>/<model's Table 1 name in lower case>`.
+    public func modelFolder(_ model: TableModel, experiment: String, seed: UInt64) -> URL {
+        URL(fileURLWithPath: checkpoints).appendingPathComponent("\(experiment)/seed-\(seed)/\(model.rawValue.lowercased())")
+    }
+
+    /// The options that change what one model learns, as its checkpoint records them (`TrainingConfiguration.settings`;
+    /// resuming with any of them changed is refused, each difference named): `sizes` (the model settings as the
+    /// experiment sets them: widths, alpha, the penalties' weights, RSteer's initialization), `training` without
+    /// `epochs` (a finished run may be extended; `FluidTraining.fit` refuses fewer epochs than were trained), the
+    /// experiment, the model's name and the seed. Each experiment adds the options of its data.
+    func recordedSettings(experiment: String, model: String, _ sizes: ModelSettings, seed: UInt64) -> [String: String] {
+        trainingSettings(of: sizes).merging(trainingSettings(of: training, excluding: ["epochs"])) { $1 }
+            .merging(["experiment": experiment, "model": model, "seed": "\(seed)"]) { $1 }
+    }
+}
+
+/// A run without resuming found checkpoints an earlier run left: it refuses rather than overwrite them.
+public struct ExistingCheckpointError: Error, CustomStringConvertible, Equatable {
+    /// The model folders that hold a checkpoint.
+    public let folders: [String]
+
+    public var description: String {
+        let more = folders.count > 1 ? " (and \(folders.count - 1) more model folder\(folders.count > 2 ? "s" : ""))" : ""
+        return "\(folders[0]) already holds a checkpoint\(more); pass --resume to continue from it, "
+            + "or choose another --checkpoints folder to start afresh"
+    }
+
+    /// Throws when any of `checkpoints` (checkpoint.safetensors files) exists, naming their folders.
+    public static func refuse(_ checkpoints: [URL]) throws(ExistingCheckpointError) {
+        let found = checkpoints.filter { FileManager.default.fileExists(atPath: $0.path) }
+        guard found.isEmpty else { throw ExistingCheckpointError(folders: found.map { $0.deletingLastPathComponent().path }) }
+    }
 }
 
 /// "mean ± std" over seeds with four decimals (`Evaluate.meanAndDeviation`).

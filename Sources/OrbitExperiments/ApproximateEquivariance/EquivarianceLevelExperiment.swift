@@ -16,6 +16,7 @@ import OrbitTraining
 ///     model error = mean over g in {90°, 180°, 270°} and over validation inputs x of mean |f(g·x) - g·f(x)|
 ///
 /// f is the one-step predictor [N, 2, H, W] -> [N, 2, H, W]; g acts on the grid and on the vectors (irrep(1)).
+/// Each model's training files go to `settings.checkpoints/levels/level-<l>/seed-<s>/<model>/`, so a stopped run resumes.
 public struct EquivarianceLevelExperiment {
     /// The training windows of run_equiv_test.py: one input frame, six target frames, train starts 0..<30,
     /// validation starts 30..<40 of each of the four sequences (offset 2, as everywhere in the reference).
@@ -74,7 +75,8 @@ public struct EquivarianceLevelExperiment {
     public struct Outcome: Sendable {
         /// The model error (above) on the validation windows.
         public let modelError: Double
-        /// Validation RMSE of 6-step rollouts, the best epoch (1-based), and the wall-clock seconds of training.
+        /// Validation RMSE of 6-step rollouts, the best epoch (1-based), and the wall-clock seconds of training (every
+        /// epoch's, also those of an earlier, interrupted run) and measuring.
         public let validationRMSE: Double
         public let bestEpoch: Int
         public let seconds: Double
@@ -92,11 +94,33 @@ public struct EquivarianceLevelExperiment {
 
     public init(settings: ApproximateEquivarianceSettings) { self.settings = settings }
 
+    /// The models trained at every level, in order: Conv, the steerable model and RSteer (`contenders(for: .rotation, ...)`).
+    public static let models = TableModel.defaults(for: .rotation)
+
+    /// The folder of `model`'s files at `level` and `seed`: `<checkpoints>/levels/level-<level>/seed-<seed>/<model>` (conv, equiv, rsteer).
+    public func folder(_ model: TableModel, level: Int, seed: UInt64) -> URL {
+        settings.modelFolder(model, experiment: "levels/level-\(level)", seed: seed)
+    }
+
+    /// The checkpoint of every model `run` trains, in the order it trains them.
+    public var checkpoints: [URL] {
+        (0..<settings.levels).flatMap { level in
+            settings.seeds.flatMap { seed in Self.models.map { folder($0, level: level, seed: seed).appendingPathComponent("checkpoint.safetensors") } }
+        }
+    }
+
     /// Runs the experiment on levels 0..<`settings.levels`, prints the table and writes `<output>.md` and
     /// `<output>.png` (the model error against the data error; `settings.output`, default
-    /// Docs/results/approximate-equivariance-levels). Returns the rows, one per level.
+    /// Docs/results/approximate-equivariance-levels). Returns the rows, one per level; nil when `shouldStop`
+    /// stopped training (asked before every step, e.g. Ctrl-C; the model in training saves its checkpoint).
+    ///
+    /// Without `resume`, a model folder that already holds a checkpoint is refused before anything runs
+    /// (`ExistingCheckpointError`). With it, every model continues from its checkpoint (one that had finished is
+    /// only measured again, with its best epoch's parameters), so the rows are those of an uninterrupted run; a
+    /// checkpoint made with other settings (`recordedSettings`, with the level and the pool) is refused, naming them.
     @discardableResult
-    public func run() throws -> [Row] {
+    public func run(resume: Bool = false, shouldStop: @escaping () -> Bool = { false }) throws -> [Row]? {
+        if !resume { try ExistingCheckpointError.refuse(checkpoints) }
         let start = Date()
         let (levels, pool, seeds, training) = (0..<settings.levels, settings.pool, settings.seeds, settings.training)
         var modelSettings = settings.modelSettings
@@ -116,15 +140,20 @@ public struct EquivarianceLevelExperiment {
                                           targetLength: Self.plan.targetLength)
             var outcomes: [String: [Outcome]] = [:]
             for seed in seeds {
-                for contender in contenders(for: .rotation, modelSettings, seed: seed) {
+                for (model, contender) in zip(Self.models, contenders(for: .rotation, modelSettings, seed: seed)) {
                     if !names.contains(contender.name) { names.append(contender.name) }
+                    let recorded = settings.recordedSettings(experiment: "levels", model: contender.name, modelSettings, seed: seed)
+                        .merging(["level": "\(level)", "pool": "\(pool)"]) { $1 }
+                    let files = FluidCheckpointing(folder: folder(model, level: level, seed: seed), settings: recorded, resume: resume,
+                                                   shouldStop: shouldStop)
+                    guard let fitted = try FluidTraining.fit(contender, train: train, trainIndices: Array(train.indices), validation: validation,
+                                                             validationIndices: Array(validation.indices), settings: training, seed: seed,
+                                                             checkpointing: files) else { return nil }
                     let begun = Date()
-                    let bestEpoch = try FluidTraining.fit(contender, train: train, trainIndices: Array(train.indices), validation: validation,
-                                                          validationIndices: Array(validation.indices), settings: training, seed: seed)
                     let outcome = Outcome(modelError: Self.modelEquivarianceError(contender.model, validation, batchSize: training.batchSize),
                                           validationRMSE: FluidTraining.rolloutRMSE(contender.model, validation, indices: Array(validation.indices),
                                                                                     batchSize: training.batchSize),
-                                          bestEpoch: bestEpoch, seconds: Date().timeIntervalSince(begun))
+                                          bestEpoch: fitted.bestEpoch, seconds: fitted.seconds + Date().timeIntervalSince(begun))
                     Console.line(String(format: "level %d %@ seed %d: equivariance error %.4f, validation RMSE %.4f (best epoch %d, %.1f s)", level,
                                         contender.name, seed, outcome.modelError, outcome.validationRMSE, outcome.bestEpoch, outcome.seconds))
                     outcomes[contender.name, default: []].append(outcome)

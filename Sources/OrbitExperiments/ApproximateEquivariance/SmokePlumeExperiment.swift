@@ -8,7 +8,8 @@ import OrbitNN
 /// default Conv, the strictly equivariant model and the relaxed one) trained with `FluidTraining` on one
 /// smoke-plume design, for every seed; Future and Domain RMSE (20-step rollouts) as mean ± std over seeds,
 /// printed and written as a markdown table (`settings.output`, default
-/// Docs/results/approximate-equivariance-<symmetry>.md). Progress goes to standard output.
+/// Docs/results/approximate-equivariance-<symmetry>.md). Progress goes to standard output. Each model's
+/// training files go to `settings.checkpoints/table-<symmetry>/seed-<s>/<model>/`, so a stopped run resumes.
 public struct SmokePlumeExperiment {
     /// One model's row of the table: its parameter count and the outcome of each seed, in seed order.
     public struct Row: Sendable {
@@ -37,10 +38,36 @@ public struct SmokePlumeExperiment {
         return design
     }
 
+    /// The folder of `model`'s files at `seed`: `<checkpoints>/table-<symmetry>/seed-<seed>/<model>` (conv, equiv, rsteer, ...).
+    public func folder(_ model: TableModel, seed: UInt64) -> URL {
+        settings.modelFolder(model, experiment: "table-\(settings.symmetry.rawValue)", seed: seed)
+    }
+
+    /// The checkpoint of every model `run` trains, in the order it trains them.
+    public var checkpoints: [URL] {
+        settings.seeds.flatMap { seed in settings.models.map { folder($0, seed: seed).appendingPathComponent("checkpoint.safetensors") } }
+    }
+
+    /// What a model's checkpoint records (`ApproximateEquivarianceSettings.recordedSettings`): also the symmetry,
+    /// plan, task limit and windows.
+    func recordedSettings(_ contender: Contender, seed: UInt64) -> [String: String] {
+        settings.recordedSettings(experiment: "table", model: contender.name, settings.modelSettings, seed: seed).merging([
+            "symmetry": settings.symmetry.rawValue, "plan": settings.plan.rawValue, "taskLimit": "\(settings.taskLimit)",
+            "trainWindows": "\(settings.trainWindows)", "evaluationWindows": "\(settings.evaluationWindows)",
+        ]) { $1 }
+    }
+
     /// Simulates (or reads from the cache) the design, trains and tests every model for every seed, prints
-    /// the table and writes it. Returns the rows in the order the models were trained.
+    /// the table and writes it. Returns the rows in the order the models were trained; nil when `shouldStop`
+    /// stopped training (asked before every step, e.g. Ctrl-C; the model in training saves its checkpoint).
+    ///
+    /// Without `resume`, a model folder that already holds a checkpoint is refused before anything runs
+    /// (`ExistingCheckpointError`). With it, every model continues from its checkpoint (one that had finished is
+    /// only tested again, with its best epoch's parameters), so the table is that of an uninterrupted run;
+    /// a checkpoint made with other settings is refused, naming them.
     @discardableResult
-    public func run() throws -> [Row] {
+    public func run(resume: Bool = false, shouldStop: @escaping () -> Bool = { false }) throws -> [Row]? {
+        if !resume { try ExistingCheckpointError.refuse(checkpoints) }
         let (symmetry, models, modelSettings, training) = (settings.symmetry, settings.models, settings.modelSettings, settings.training)
         let (plan, seeds) = (settings.splitPlan, settings.seeds)
         let (trainWindows, evaluationWindows) = (settings.trainWindows, settings.evaluationWindows)
@@ -52,11 +79,14 @@ public struct SmokePlumeExperiment {
         var results: [String: [TableOutcome]] = [:]
         var order: [String] = [], parameterCounts: [String: Int] = [:]
         for seed in seeds {
-            for contender in contenders(models, for: symmetry, modelSettings, seed: seed) {
+            for (model, contender) in zip(models, contenders(models, for: symmetry, modelSettings, seed: seed)) {
                 if results[contender.name] == nil { order.append(contender.name) }
                 parameterCounts[contender.name] = contender.model.parameterCount
-                let outcome = try FluidTraining.train(contender, data: data, plan: plan, trainWindows: trainWindows,
-                                                      evaluationWindows: evaluationWindows, settings: training, seed: seed)
+                let files = FluidCheckpointing(folder: folder(model, seed: seed), settings: recordedSettings(contender, seed: seed), resume: resume,
+                                               shouldStop: shouldStop)
+                guard let outcome = try FluidTraining.train(contender, data: data, plan: plan, trainWindows: trainWindows,
+                                                            evaluationWindows: evaluationWindows, settings: training, seed: seed,
+                                                            checkpointing: files) else { return nil }
                 Console.line(String(format: "%@ seed %d: future %.4f, domain %.4f (best epoch %d, %.1f s)", contender.name, seed,
                                     outcome.future, outcome.domain, outcome.bestEpoch, outcome.seconds))
                 results[contender.name, default: []].append(outcome)
