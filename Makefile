@@ -60,7 +60,7 @@ experiments-imperfect:
 # with --resume, then the commands after it; remove that folder to run them all afresh.
 APPROX := $(SWIFT) run $(RELEASE) ApproximateEquivarianceExperiments
 experiments-approx:
-	$(APPROX) --experiment levels --levels 10 --pool 2 --epochs 20 --hidden 16 --layers 3 --batch 8 --lr 1e-3 --decay 0.9 --seeds 0
+	$(APPROX) --experiment levels --pool 2 --epochs 20 --hidden 16 --layers 3 --batch 8 --lr 1e-3 --decay 0.9 --seeds 0
 	$(APPROX) --symmetry rotation --epochs 10 --hidden 16 --layers 3 --train-windows 120 --eval-windows 40 --batch 8 --seeds 0,1,2
 	$(APPROX) --symmetry translation --epochs 10 --hidden 16 --layers 3 --train-windows 120 --eval-windows 40 --batch 8 --seeds 0,1,2
 	$(APPROX) --symmetry scaling --tasks 3 --epochs 5 --hidden 16 --layers 3 --train-windows 80 --eval-windows 24 --batch 8 --seeds 0,1,2

@@ -58,6 +58,16 @@ extension Arguments {
         return values
     }
 
+    /// `list(name, of:element:where:)` whose elements must also differ from one another: `--levels 0,3,6,9`.
+    public func distinctList<Value: LosslessStringConvertible & Hashable>(_ name: String, of _: Value.Type = Value.self, element: String? = nil,
+                                                                          where isValid: (Value) -> Bool = { _ in true }) throws -> [Value] {
+        let values = try list(name, of: Value.self, element: element, where: isValid)
+        guard Set(values).count == values.count else {
+            throw ArgumentError.invalidValue(option: name, value: try value(name), expected: "distinct values")
+        }
+        return values
+    }
+
     /// Option `name` converted to `Value` and accepted by `isValid`, or `.invalidValue` with `expected`.
     private func checked<Value: LosslessStringConvertible>(_ name: String, expected: String, _ isValid: (Value) -> Bool) throws -> Value {
         let text = try value(name, as: String.self)

@@ -130,21 +130,13 @@ extension PaperExperimentSettings {
         experiment.gridRange = try arguments.value("grid-range", in: 0...)
         experiment.gridSequences = try arguments.value("grid-sequences", in: 1...)
         experiment.groupOrder = try arguments.value("group-order", in: 1...)
-        experiment.xVelocities = try distinct("x-velocities", arguments.list("x-velocities", of: Int.self), arguments)
+        experiment.xVelocities = try arguments.distinctList("x-velocities", of: Int.self)
         experiment.breaking = FlowBreaking(try arguments.choice("breaking", as: FlowBreaking.Kind.self), level: 0)
-        experiment.levels = try distinct("levels", arguments.list("levels", of: Int.self, element: "an integer >= 0", where: { $0 >= 0 }), arguments)
+        experiment.levels = try arguments.distinctList("levels", of: Int.self, element: "an integer >= 0", where: { $0 >= 0 })
         experiment.equivarianceSequences = try arguments.value("equivariance-sequences", in: 1...)
         experiment.bankCount = try arguments.value("banks", in: 1...)
         experiment.relaxedAlpha = try arguments.value("relaxed-alpha", in: 0.0...)
         return experiment
-    }
-
-    /// `values` when no two are equal; otherwise an error naming option `name`.
-    private static func distinct(_ name: String, _ values: [Int], _ arguments: Arguments) throws -> [Int] {
-        guard Set(values).count == values.count else {
-            throw ArgumentError.invalidValue(option: name, value: try arguments.value(name), expected: "distinct values")
-        }
-        return values
     }
 }
 

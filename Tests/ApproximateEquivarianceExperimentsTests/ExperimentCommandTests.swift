@@ -25,7 +25,7 @@ private func message(_ words: [String]) -> String {
     (["--lr", "-0.1"], "--lr expects a finite number > 0, got '-0.1'"),
     (["--alpha", "-1"], "--alpha expects a finite number >= 0, got '-1'"),
     (["--seeds", "0,x"], "--seeds expects a comma-separated list, each element a non-negative integer (0...18446744073709551615), got '0,x'"),
-    (["--levels", "18"], "--levels expects an integer in 1...17, got '18'"),
+    (["--levels", "18"], "--levels expects a comma-separated list, each element an integer in 0...16, got '18'"),
     (["--pool", "3"], "--pool expects one of 1, 2, 4, 8, 16, 32, got '3'"),
     (["--rsteer-init", "zero"], "--rsteer-init expects one of equivariant, random, got 'zero'"),
 ])
@@ -45,10 +45,32 @@ func eachBadExperimentOptionIsNamedAlone(words: [String], expected: String) {
     let defaults = try ExperimentCommand(Arguments([String](), options: ExperimentCommand.options))
     #expect(defaults.experiment == .table && defaults.settings.plan == .paper && defaults.settings.seeds == [0, 1, 2]
             && defaults.settings.training.epochs == 30)
-    let levels = try ExperimentCommand(Arguments(["--experiment", "levels", "--levels", "10", "--pool", "2", "--epochs", "20", "--hidden", "16",
+    let levels = try ExperimentCommand(Arguments(["--experiment", "levels", "--pool", "2", "--epochs", "20", "--hidden", "16",
                                                   "--layers", "3", "--batch", "8", "--lr", "1e-3", "--decay", "0.9", "--seeds", "0"],
                                                  options: ExperimentCommand.options))
     #expect(levels.experiment == .levels && levels.settings.pool == 2 && levels.settings.seeds == [0] && levels.settings.training.decay == 0.9)
+    #expect(levels.settings.levels == Array(0..<10) && levels.settings.modelSettings.steerableWidth == .channels)
+}
+
+/// `--levels` is a list of distinct levels in 0...16; `--steerable-width reference` gives the reference's widths.
+@Test func theLevelsAreAListAndTheReferenceWidthsParse() throws {
+    func parse(_ extra: [String]) throws -> ExperimentCommand {
+        try ExperimentCommand(Arguments(["--experiment", "levels"] + extra, options: ExperimentCommand.options))
+    }
+    let chosen = try parse(["--levels", "0,3,6,9", "--steerable-width", "reference", "--hidden", "64"])
+    #expect(chosen.settings.levels == [0, 3, 6, 9] && chosen.settings.modelSettings.steerableFields.strict == 64
+            && chosen.settings.modelSettings.steerableFields.relaxed == 32)
+    let two = try parse(["--models", "conv,rsteer"])
+    #expect(EquivarianceLevelExperiment(settings: two.settings).trainedModels == [.conv, .relaxedSteerable])
+    #expect(throws: ArgumentError.invalidValue(option: "models", value: "conv,rpp", expected: "a list of Conv, Equiv and RSteer for --experiment levels")) {
+        try parse(["--models", "conv,rpp"])
+    }
+    for (bad, expected) in [("0,3,3", "distinct values"), ("17", "an integer in 0...16"), ("-1", "an integer in 0...16")] {
+        #expect(throws: ArgumentError.invalidValue(option: "levels", value: bad,
+                                                   expected: expected == "distinct values" ? expected : "a comma-separated list, each element \(expected)")) {
+            try parse(["--levels", bad])
+        }
+    }
 }
 
 /// The library's `ApproximateEquivarianceSettings(symmetry:)` is what the command line gives without options.
@@ -63,7 +85,7 @@ func theLibraryDefaultsAreTheCommandDefaults(symmetry: String) throws {
     let (a, b) = (parsed.modelSettings, library.modelSettings)
     #expect(a.hidden == b.hidden && a.layers == b.layers && a.bankCount == b.bankCount && a.alpha == b.alpha && a.size == b.size)
     #expect(a.priorAlpha == b.priorAlpha && a.hingeAlpha == b.hingeAlpha && a.hingeMargin == b.hingeMargin && a.inputFrames == b.inputFrames)
-    #expect(a.relaxedInitialization == b.relaxedInitialization)
+    #expect(a.relaxedInitialization == b.relaxedInitialization && a.steerableWidth == b.steerableWidth)
     let (x, y) = (parsed.training, library.training)
     #expect(x.epochs == y.epochs && x.batchSize == y.batchSize && x.learningRate == y.learningRate && x.decay == y.decay
             && x.weightDecay == y.weightDecay && x.earlyStopAfter == y.earlyStopAfter)

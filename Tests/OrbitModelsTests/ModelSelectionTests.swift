@@ -89,3 +89,23 @@ private func frames() -> Tensor {
     let selected = contenders([.relaxedSteerable, .conv], for: .rotation, tiny, seed: 5)
     #expect(weights(selected[0]) == weights(defaults[2]) && weights(selected[1]) == weights(defaults[0]))
 }
+
+/// `steerableWidth = .reference` builds Equiv with `hidden` regular fields and RSteer with hidden/2, as the reference's
+/// run_equiv_test.py; `.channels` (the default) both with hidden/4. Conv keeps `hidden` channels either way.
+@Test func theReferenceWidthsWidenTheSteerableModels() {
+    var settings = ModelSettings(hidden: 8, layers: 3, bankCount: 2, alpha: 0, size: 8)
+    settings.inputFrames = 1
+    func counts(_ settings: ModelSettings) -> [Int] { contenders(for: .rotation, settings, seed: 1).map(\.model.parameterCount) }
+    func steerable(_ fields: Int, relaxed: Bool) -> Int {
+        var generator = RandomGenerator(seed: 0)
+        return SteerableVelocityNet(inputFrames: 1, hidden: fields, layerCount: 3, relaxation: relaxed ? .kernel(.equivariant) : .none,
+                                    using: &generator).parameterCount
+    }
+    let channels = counts(settings)
+    settings.steerableWidth = .reference
+    let reference = counts(settings)
+    #expect(settings.steerableFields.strict == 8 && settings.steerableFields.relaxed == 4)
+    #expect(channels[1] == steerable(2, relaxed: false) && channels[2] == steerable(2, relaxed: true), "\(channels)")
+    #expect(reference[1] == steerable(8, relaxed: false) && reference[2] == steerable(4, relaxed: true), "\(reference)")
+    #expect(reference[0] == channels[0])
+}

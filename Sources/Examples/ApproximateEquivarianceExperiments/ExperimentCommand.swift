@@ -21,11 +21,14 @@ struct ExperimentCommand {
         Option("experiment", default: "table", help: "table (Table 1 on one design) or levels (section 5.2: model vs data equivariance error)"),
         Option("symmetry", default: "rotation", help: "translation, rotation or scaling"),
         Option("epochs", default: "30", help: "training epochs, >= 1 (the reference: up to 1000 with early stopping)"),
-        Option("hidden", default: "32", help: "Conv channels, >= 1; steerable models use hidden/4 regular C4 fields"),
+        Option("hidden", default: "32", help: "Conv channels, >= 1; steerable models use hidden/4 regular C4 fields (see --steerable-width)"),
+        Option("steerable-width", default: "channels", help: "rotation Equiv and RSteer: channels (hidden/4 regular fields each, Conv's "
+               + "channel count) or reference (Equiv hidden fields, RSteer hidden/2, as the reference's run_equiv_test.py)"),
         Option("layers", default: "5", help: "layers per model, >= 2"),
         Option("banks", default: "2", help: "L, filter banks of the relaxed group models, >= 1"),
         Option("models", default: "default", help: "comma-separated Table 1 columns (MLP, Conv, Equiv, RPP, Combo, CLCNN, Lift, "
-               + "RGroup, RSteer; those the symmetry has), all, or default (Conv, Equiv and RSteer; translation: Conv and RGroup)"),
+               + "RGroup, RSteer; those the symmetry has), all, or default (Conv, Equiv and RSteer; translation: Conv and RGroup); "
+               + "levels: any of Conv, Equiv and RSteer"),
         Option("alpha", default: "1e-5", help: "soft-equivariance regularizer weight of RGroup and RSteer (paper form, linear in alpha)"),
         Option("rpp-prior", default: "1e-2", help: "RPP: weight of the prior sum of squares on the plain pathway"),
         Option("hinge-alpha", default: "1", help: "CLCNN: weight of the hinge equivariance penalty"),
@@ -42,7 +45,8 @@ struct ExperimentCommand {
         Option("cache", default: ".build/fluids-cache", help: "directory of cached simulations"),
         Option("output", default: "", help: "markdown file to write (default Docs/results/approximate-equivariance-<symmetry>.md; "
                + "levels: the path without extension, default Docs/results/approximate-equivariance-levels)"),
-        Option("levels", default: "10", help: "levels: the data sets 0..<n of growing equivariance error, n in 1...17"),
+        Option("levels", default: "0,1,2,3,4,5,6,7,8,9", help: "levels: comma-separated data sets of growing equivariance error, "
+               + "distinct, each in 0...16"),
         Option("pool", default: "1", help: "levels: average the 64 x 64 fields over n x n blocks (2: 32 x 32; n divides 64)"),
         Option("rsteer-init", default: "equivariant", help: "levels: RSteer starts equivariant or, as the reference, random"),
         Option("checkpoints", default: "runs/approximate-equivariance", help: "folder of every model's checkpoint, best weights, metrics "
@@ -59,11 +63,15 @@ struct ExperimentCommand {
     init(_ arguments: Arguments) throws {
         experiment = try arguments.choice("experiment", as: Experiment.self)
         var settings = ApproximateEquivarianceSettings(symmetry: try arguments.choice("symmetry", as: SmokePlumeDesign.Symmetry.self))
-        settings.models = try TableModel.parse(try arguments.value("models"), for: settings.symmetry)
+        settings.models = try TableModel.parse(try arguments.value("models"), for: experiment == .levels ? .rotation : settings.symmetry)
+        if experiment == .levels, !settings.models.allSatisfy(EquivarianceLevelExperiment.models.contains) {
+            throw ArgumentError.invalidValue(option: "models", value: try arguments.value("models"),
+                                             expected: "a list of Conv, Equiv and RSteer for --experiment levels")
+        }
         settings.plan = try arguments.choice("plan", as: ApproximateEquivarianceSettings.Plan.self)
         settings.taskLimit = try arguments.value("tasks", in: 0...)
         settings.seeds = try arguments.list("seeds", of: UInt64.self)
-        settings.levels = try arguments.value("levels", in: 1...17)
+        settings.levels = try arguments.distinctList("levels", of: Int.self, element: "an integer in 0...16", where: { (0...16).contains($0) })
         settings.pool = Int(try arguments.choice("pool", from: [1, 2, 4, 8, 16, 32].map(String.init)))!
         var model = ModelSettings(hidden: try arguments.value("hidden", in: 1...), layers: try arguments.value("layers", in: 2...),
                                   bankCount: try arguments.value("banks", in: 1...), alpha: try arguments.value("alpha", in: 0...),
@@ -72,6 +80,7 @@ struct ExperimentCommand {
         model.hingeAlpha = try arguments.value("hinge-alpha", in: 0...)
         model.hingeMargin = try arguments.value("hinge-margin", in: 0...)
         model.relaxedInitialization = try arguments.choice("rsteer-init", as: RSteerStart.self) == .random ? .referenceRandom : .equivariant
+        model.steerableWidth = try arguments.choice("steerable-width", as: ModelSettings.SteerableWidth.self)
         settings.modelSettings = model
         settings.training = FluidTrainingSettings(epochs: try arguments.value("epochs", in: 1...),
                                                   batchSize: try arguments.value("batch", in: 1...),

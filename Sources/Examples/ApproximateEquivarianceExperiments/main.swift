@@ -13,7 +13,7 @@ import OrbitExperiments
 //     swift run -c release ApproximateEquivarianceExperiments --symmetry rotation --models mlp,rpp,lift --seeds 0
 //
 // `--experiment levels` runs section 5.2 instead (OrbitExperiments' EquivarianceLevelExperiment): the learned
-// equivariance error of Conv, the steerable model and RSteer against the data's, on 10 data sets.
+// equivariance error of Conv, the steerable model and RSteer against the data's, on the data sets --levels lists.
 //
 //     swift run -c release ApproximateEquivarianceExperiments --experiment levels --epochs 20 --hidden 16 --layers 3 --seeds 0
 //

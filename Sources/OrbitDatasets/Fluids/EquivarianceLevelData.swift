@@ -21,8 +21,8 @@ public struct EquivarianceLevelData: Sendable {
                           velocityTimeStep: 0.5, steps: steps)
     }
 
-    /// The levels this instance holds.
-    public let levels: Range<Int>
+    /// The levels this instance holds, in the order given.
+    public let levels: [Int]
     /// Kept frames of each simulation used, `[50, 2, 64, 64]` by default, keyed by simulation index.
     public let simulations: [Int: FieldSequence]
 
@@ -31,11 +31,11 @@ public struct EquivarianceLevelData: Sendable {
     /// - Parameters:
     ///   - steps, keptFrames: shorter runs for tests (defaults: the reference's 61 and 10..<60).
     ///   - progress: (steps done, total steps), as for `SmokePlumeData`.
-    public init(levels: Range<Int> = 0..<10, steps: Int = EquivarianceLevelData.steps,
+    public init(levels: [Int] = Array(0..<10), steps: Int = EquivarianceLevelData.steps,
                 keptFrames: Range<Int> = EquivarianceLevelData.keptFrames, cache: FluidCache? = nil,
                 progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
-        requireArgument(levels.lowerBound >= 0 && !levels.isEmpty && 1 + 3 * (levels.upperBound - 1) < 50,
-                        "EquivarianceLevelData", "levels \(levels) need simulations beyond index 49")
+        requireArgument(!levels.isEmpty && levels.allSatisfy { $0 >= 0 && 1 + 3 * $0 < 50 },
+                        "EquivarianceLevelData", "levels \(levels) must be in 0...16 (level l needs simulation 1 + 3 l < 50)")
         let indices = Set(levels.flatMap { level in (0..<4).map { 1 + $0 * level } }).sorted()
         let tasks = indices.map { SmokePlumeTask(name: "e\($0)", scene: Self.scene(index: $0, steps: steps), keptFrames: keptFrames) }
         let data = try SmokePlumeData(SmokePlumeDesign(symmetry: .rotation, trainTasks: tasks, testDomainTasks: []),

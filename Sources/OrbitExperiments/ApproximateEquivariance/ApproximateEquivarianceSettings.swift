@@ -30,8 +30,8 @@ public struct ApproximateEquivarianceSettings: Sendable {
     /// Table 1: the markdown file to write; levels: the path without extension. Empty: the experiment's
     /// default under Docs/results/.
     public var output = ""
-    /// Levels: the data sets 0..<levels of growing equivariance error (1...17).
-    public var levels = 10
+    /// Levels: the data sets of growing equivariance error to train on, each in 0...16, in this order.
+    public var levels = Array(0..<10)
     /// Levels: the 64 x 64 fields averaged over pool x pool blocks (a divisor of 64).
     public var pool = 1
     /// Every trained model gets a folder under this one for the `Trainer`'s files (checkpoint.safetensors each

@@ -94,8 +94,12 @@ public struct EquivarianceLevelExperiment {
 
     public init(settings: ApproximateEquivarianceSettings) { self.settings = settings }
 
-    /// The models trained at every level, in order: Conv, the steerable model and RSteer (`contenders(for: .rotation, ...)`).
+    /// The models the experiment can train, in order: Conv, the steerable model and RSteer (`contenders(for: .rotation, ...)`).
     public static let models = TableModel.defaults(for: .rotation)
+
+    /// The models trained at every level: those of `settings.models` among `models`, in `models`' order (each
+    /// one's weights do not depend on which others are trained).
+    public var trainedModels: [TableModel] { Self.models.filter(settings.models.contains) }
 
     /// The folder of `model`'s files at `level` and `seed`: `<checkpoints>/levels/level-<level>/seed-<seed>/<model>` (conv, equiv, rsteer).
     public func folder(_ model: TableModel, level: Int, seed: UInt64) -> URL {
@@ -104,12 +108,12 @@ public struct EquivarianceLevelExperiment {
 
     /// The checkpoint of every model `run` trains, in the order it trains them.
     public var checkpoints: [URL] {
-        (0..<settings.levels).flatMap { level in
-            settings.seeds.flatMap { seed in Self.models.map { folder($0, level: level, seed: seed).appendingPathComponent("checkpoint.safetensors") } }
+        settings.levels.flatMap { level in
+            settings.seeds.flatMap { seed in trainedModels.map { folder($0, level: level, seed: seed).appendingPathComponent("checkpoint.safetensors") } }
         }
     }
 
-    /// Runs the experiment on levels 0..<`settings.levels`, prints the table and writes `<output>.md` and
+    /// Runs the experiment on `settings.levels`, prints the table and writes `<output>.md` and
     /// `<output>.png` (the model error against the data error; `settings.output`, default
     /// Docs/results/approximate-equivariance-levels). Returns the rows, one per level; nil when `shouldStop`
     /// stopped training (asked before every step, e.g. Ctrl-C; the model in training saves its checkpoint).
@@ -122,12 +126,13 @@ public struct EquivarianceLevelExperiment {
     public func run(resume: Bool = false, shouldStop: @escaping () -> Bool = { false }) throws -> [Row]? {
         if !resume { try ExistingCheckpointError.refuse(checkpoints) }
         let start = Date()
-        let (levels, pool, seeds, training) = (0..<settings.levels, settings.pool, settings.seeds, settings.training)
+        let (levels, pool, seeds, training) = (settings.levels, settings.pool, settings.seeds, settings.training)
+        let levelList = levels.map(String.init).joined(separator: ",")
         var modelSettings = settings.modelSettings
         (modelSettings.inputFrames, modelSettings.size) = (1, 64 / pool)
         let initialization = modelSettings.relaxedInitialization
         let data = try EquivarianceLevelData(levels: levels, cache: FluidCache(directory: URL(fileURLWithPath: settings.cache)))
-        Console.line(String(format: "equivariance levels %d..<%d: %d simulations ready in %.1f s", levels.lowerBound, levels.upperBound,
+        Console.line(String(format: "equivariance levels %@: %d simulations ready in %.1f s", levelList,
                             data.simulations.count, Date().timeIntervalSince(start)))
 
         var rows: [Row] = []
@@ -140,7 +145,7 @@ public struct EquivarianceLevelExperiment {
                                           targetLength: Self.plan.targetLength)
             var outcomes: [String: [Outcome]] = [:]
             for seed in seeds {
-                for (model, contender) in zip(Self.models, contenders(for: .rotation, modelSettings, seed: seed)) {
+                for (model, contender) in zip(Self.models, contenders(for: .rotation, modelSettings, seed: seed)) where trainedModels.contains(model) {
                     if !names.contains(contender.name) { names.append(contender.name) }
                     let recorded = settings.recordedSettings(experiment: "levels", model: contender.name, modelSettings, seed: seed)
                         .merging(["level": "\(level)", "pool": "\(pool)"]) { $1 }
@@ -166,8 +171,9 @@ public struct EquivarianceLevelExperiment {
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
         let grid = "\(64 / pool) x \(64 / pool)"
         var lines = ["# Approximately equivariant networks: learned equivariance error against the data's (section 5.2)", "",
-                     "Settings: levels \(levels.lowerBound)..<\(levels.upperBound), grid \(grid)\(pool > 1 ? " (64 x 64 averaged over \(pool) x \(pool) blocks)" : ""), "
-                         + "epochs \(training.epochs), hidden \(modelSettings.hidden) (steerable: \(max(1, modelSettings.hidden / 4)) regular C4 fields), "
+                     "Settings: levels \(levelList), grid \(grid)\(pool > 1 ? " (64 x 64 averaged over \(pool) x \(pool) blocks)" : ""), "
+                         + "epochs \(training.epochs), hidden \(modelSettings.hidden) (regular C4 fields: Equiv \(modelSettings.steerableFields.strict), "
+                         + "RSteer \(modelSettings.steerableFields.relaxed)), "
                          + "layers \(modelSettings.layers), alpha \(modelSettings.alpha), RSteer init \(initialization == .equivariant ? "equivariant" : "reference random"), "
                          + "batch \(training.batchSize), lr \(training.learningRate), decay \(training.decay), seeds \(seeds.map(String.init).joined(separator: ",")). "
                          + "One input frame, 6 target frames, train starts 0..<30 and validation 30..<40 of the four sequences. "

@@ -32,6 +32,25 @@ public struct ModelSettings: Sendable {
     public var inputFrames = 10
     /// How RSteer starts: exactly equivariant (Orbit's default) or the reference's random coefficients.
     public var relaxedInitialization = RelaxedSteerableInitialization.equivariant
+    /// How wide the C4-steerable Equiv and RSteer are for a given `hidden` (rotation only).
+    public var steerableWidth = SteerableWidth.channels
+
+    /// The widths of the rotation models' C4-steerable layers, in regular fields of 4 channels each.
+    public enum SteerableWidth: String, CaseIterable, Sendable {
+        /// Equiv and RSteer both hidden/4 regular fields: as many channels as Conv's `hidden` (Orbit's default).
+        case channels
+        /// As the reference's run_equiv_test.py builds them: Equiv `hidden` regular fields (4 hidden channels),
+        /// RSteer hidden/2 fields (2 hidden channels), Conv `hidden` channels.
+        case reference
+    }
+
+    /// The regular C4 fields of Equiv and of RSteer (`steerableWidth`).
+    public var steerableFields: (strict: Int, relaxed: Int) {
+        switch steerableWidth {
+        case .channels: (max(1, hidden / 4), max(1, hidden / 4))
+        case .reference: (hidden, max(1, hidden / 2))
+        }
+    }
 
     public init(hidden: Int, layers: Int, bankCount: Int, alpha: Double, size: Int) {
         (self.hidden, self.layers, self.bankCount, self.alpha, self.size) = (hidden, layers, bankCount, alpha, size)
@@ -40,8 +59,8 @@ public struct ModelSettings: Sendable {
 
 /// Conv, the strictly equivariant model and the relaxed model for `symmetry` (Docs/References.md §A1, §A2):
 /// translation: Conv (which is the strictly equivariant model) and RGroup (`RelaxedTranslationVelocityNet`);
-/// rotation: Conv, E2CNN-style `SteerableVelocityNet` and RSteer (C4; hidden/4 regular fields, so the
-/// channel width matches Conv's); scaling: Conv, SESN (`ScaleVelocityNet`) and RSteer for scale
+/// rotation: Conv, E2CNN-style `SteerableVelocityNet` and RSteer (C4; by default hidden/4 regular fields, so
+/// the channel width matches Conv's, or the reference's widths: `ModelSettings.steerableWidth`); scaling: Conv, SESN (`ScaleVelocityNet`) and RSteer for scale
 /// (per-pixel Hermite-Gaussian coefficients), the models run.sh trains. `--models` picks from these and
 /// the other Table 1 rows (ExperimentContenders.swift); this function always builds all of its models, in
 /// this order, from one generator, so their weights (and Docs/results) do not depend on the selection.
@@ -57,9 +76,9 @@ public func contenders(for symmetry: SmokePlumeDesign.Symmetry, _ settings: Mode
                                                     bankCount: banks, using: &generator)
         return [conv, Contender(name: "RGroup", model: relaxed, penalty: { _ in relaxedTranslationRegularizer(relaxed.layers, alpha: alpha) })]
     case .rotation:
-        let fields = max(1, hidden / 4)
-        let strict = SteerableVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers, using: &generator)
-        let relaxed = SteerableVelocityNet(inputFrames: frames, hidden: fields, layerCount: layers,
+        let fields = settings.steerableFields
+        let strict = SteerableVelocityNet(inputFrames: frames, hidden: fields.strict, layerCount: layers, using: &generator)
+        let relaxed = SteerableVelocityNet(inputFrames: frames, hidden: fields.relaxed, layerCount: layers,
                                            relaxation: .kernel(settings.relaxedInitialization), using: &generator)
         return [conv, Contender(name: "Equiv (steerable)", model: strict, penalty: zero),
                 Contender(name: "RSteer", model: relaxed, penalty: { _ in relaxedSteerableRegularizer(relaxed.relaxedLayers, alpha: alpha) })]

@@ -103,7 +103,7 @@ struct FluidDataTests {
 
     @Test func equivarianceLevelZeroIsExactlySymmetricAndErrorGrows() throws {
         // Short runs (12 steps, all kept) of levels 0, 1, 2: seven simulations of the 64 x 64 plume.
-        let data = try EquivarianceLevelData(levels: 0..<3, steps: 12, keptFrames: 0..<12)
+        let data = try EquivarianceLevelData(levels: [0, 1, 2], steps: 12, keptFrames: 0..<12)
         let level0 = data.sequences(level: 0)
         for k in 1..<4 { #expect(level0[k] == level0[0].rotated(quarterTurns: k)) }
         let errors = (0..<3).map { data.dataEquivarianceError(level: $0) }
