@@ -19,7 +19,7 @@ private func message(_ words: [String]) -> String {
 @Test(arguments: [
     (["--epochs", "-1"], "--epochs expects an integer >= 1, got '-1'"),
     (["--plan", "huge"], "--plan expects one of paper, small, got 'huge'"),
-    (["--experiment", "tables"], "--experiment expects one of table, levels, got 'tables'"),
+    (["--experiment", "tables"], "--experiment expects one of table, budget, levels, got 'tables'"),
     (["--symmetry", "reflection"], "--symmetry expects one of translation, rotation, scaling, got 'reflection'"),
     (["--layers", "1"], "--layers expects an integer >= 2, got '1'"),
     (["--lr", "-0.1"], "--lr expects a finite number > 0, got '-0.1'"),
@@ -124,4 +124,14 @@ func theLibraryDefaultsAreTheCommandDefaults(symmetry: String) throws {
     let failure = CommandFailure(error, command: "ApproximateEquivarianceExperiments")
     #expect(failure.status == 1 && failure.message.contains(folder + "/table-rotation/seed-0/conv/checkpoint.safetensors"), "\(failure)")
     #expect(!FileManager.default.fileExists(atPath: folder))   // nothing simulated, nothing written
+}
+
+/// `--experiment budget` takes `--budgets` (windows x hidden x epochs) and refuses the three options they replace.
+@Test func theBudgetsParseAndReplaceWindowsHiddenAndEpochs() throws {
+    let command = try ExperimentCommand(Arguments(["--experiment", "budget", "--budgets", "120x16x10,1000x64x30", "--models", "conv,equiv,rgroup,rsteer"],
+                                                  options: ExperimentCommand.options))
+    #expect(command.experiment == .budget && command.budgets.map(\.description) == ["120x16x10", "1000x64x30"])
+    #expect(command.settings.models == [.conv, .equivariant, .relaxedGroup, .relaxedSteerable])
+    #expect(message(["--experiment", "budget", "--hidden", "32"]).contains("--hidden"))
+    #expect(message(["--budgets", "120x16"]).contains("--budgets"))
 }

@@ -10,15 +10,18 @@ import OrbitModels
 /// Every value is checked before any simulation or training starts; a bad one throws an `ArgumentError`
 /// naming the option and the accepted values (a usage error, exit status 2).
 struct ExperimentCommand {
-    /// Table 1 on one design, or section 5.2's equivariance levels.
-    enum Experiment: String, CaseIterable { case table, levels }
+    /// Table 1 on one design, Table 1 at several training budgets, or section 5.2's equivariance levels.
+    enum Experiment: String, CaseIterable { case table, budget, levels }
     /// How RSteer starts in the levels experiment.
     enum RSteerStart: String, CaseIterable { case equivariant, random }
 
     static let summary = "Relaxed vs. Conv vs. strictly equivariant models on smoke plumes."
 
     static let options = [
-        Option("experiment", default: "table", help: "table (Table 1 on one design) or levels (section 5.2: model vs data equivariance error)"),
+        Option("experiment", default: "table", help: "table (Table 1 on one design), budget (Table 1 at each of --budgets, and the "
+               + "paper's ordering at each) or levels (section 5.2: model vs data equivariance error)"),
+        Option("budgets", default: "120x16x10,400x32x20", help: "budget: comma-separated train-windows x hidden x epochs, each "
+               + "replacing those three options"),
         Option("symmetry", default: "rotation", help: "translation, rotation or scaling"),
         Option("epochs", default: "30", help: "training epochs, >= 1 (the reference: up to 1000 with early stopping)"),
         Option("hidden", default: "32", help: "Conv channels, >= 1; steerable models use hidden/4 regular C4 fields (see --steerable-width)"),
@@ -59,6 +62,8 @@ struct ExperimentCommand {
     let settings: ApproximateEquivarianceSettings
     /// Continue from the checkpoints under `settings.checkpoints` (`--resume`).
     let resume: Bool
+    /// The budgets of `--experiment budget`.
+    let budgets: [TableBudgetExperiment.Budget]
 
     init(_ arguments: Arguments) throws {
         experiment = try arguments.choice("experiment", as: Experiment.self)
@@ -93,12 +98,18 @@ struct ExperimentCommand {
         settings.checkpoints = try arguments.value("checkpoints")
         self.settings = settings
         resume = arguments.flag("resume")
+        budgets = try arguments.list("budgets", of: TableBudgetExperiment.Budget.self, element: "windows x hidden x epochs, e.g. 120x16x10")
+        if experiment == .budget, let given = ["train-windows", "hidden", "epochs"].first(where: arguments.isGiven) {
+            throw ArgumentError.invalidValue(option: given, value: try arguments.value(given), expected: "no value with --experiment budget "
+                                             + "(each of --budgets sets the training windows, hidden and epochs)")
+        }
     }
 
     /// The checkpoint of every model the experiment trains (`--resume` needs at least one).
     var checkpoints: [URL] {
         switch experiment {
         case .table: SmokePlumeExperiment(settings: settings).checkpoints
+        case .budget: TableBudgetExperiment(settings: settings, budgets: budgets).checkpoints
         case .levels: EquivarianceLevelExperiment(settings: settings).checkpoints
         }
     }
@@ -108,6 +119,7 @@ struct ExperimentCommand {
         if resume { try MissingCheckpointError.requireAny(of: checkpoints) }   // refuse rather than silently start over
         switch experiment {
         case .table: return try SmokePlumeExperiment(settings: settings).run(resume: resume, shouldStop: stop) != nil
+        case .budget: return try TableBudgetExperiment(settings: settings, budgets: budgets).run(resume: resume, shouldStop: stop) != nil
         case .levels: return try EquivarianceLevelExperiment(settings: settings).run(resume: resume, shouldStop: stop) != nil
         }
     }
