@@ -49,6 +49,7 @@ import Testing
     }
     let summary = try String(contentsOfFile: folder + "/budget.md", encoding: .utf8)
     #expect(summary.contains("| 1: 4x4x1 | Conv |") && summary.contains("| 2: 8x8x2 | RSteer |"), "\(summary)")
+    #expect(summary.contains("| 1.21 / 1.10 |") && summary.contains("| 0.80 / 0.67 |"), "the paper's Table 1 beside ours")
     #expect(summary.contains(" of 2 |"))
     for plot in ["-future.png", "-domain.png"] { #expect(FileManager.default.fileExists(atPath: folder + "/budget" + plot)) }
     // Run again without --resume: the checkpoints are refused rather than overwritten.

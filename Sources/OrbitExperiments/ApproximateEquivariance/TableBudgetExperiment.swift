@@ -38,6 +38,19 @@ public struct TableBudgetExperiment {
     /// The paper's ordering, best first; each model's RMSE must be below the next one's (RSteer ≤ RGroup).
     public static let paperOrder: [TableModel] = [.relaxedSteerable, .relaxedGroup, .equivariant, .conv]
 
+    /// The paper's Table 1 (Future, Domain RMSE) for the columns it fills, by symmetry (translation's Equiv is the
+    /// plain CNN, listed as Conv here as in `TableModel.available(for:)`).
+    public static let paperRMSE: [SmokePlumeDesign.Symmetry: [TableModel: (future: Double, domain: Double)]] = [
+        .translation: [.mlp: (1.56, 1.79), .conv: (0.94, 0.68), .residualPathway: (0.92, 0.93), .combo: (1.02, 0.98),
+                       .locallyConnected: (0.92, 0.89), .lift: (0.87, 0.70), .relaxedGroup: (0.71, 0.62)],
+        .rotation: [.mlp: (1.38, 1.34), .conv: (1.21, 1.10), .equivariant: (1.05, 0.76), .residualPathway: (0.96, 0.83),
+                    .combo: (1.07, 0.82), .locallyConnected: (0.96, 0.84), .lift: (0.82, 0.68), .relaxedGroup: (0.82, 0.73),
+                    .relaxedSteerable: (0.80, 0.67)],
+        .scaling: [.mlp: (2.40, 1.81), .conv: (0.83, 0.95), .equivariant: (0.75, 0.87), .residualPathway: (0.81, 0.86),
+                   .combo: (0.78, 0.85), .locallyConnected: (1.03, 0.83), .lift: (0.85, 0.77), .relaxedGroup: (0.76, 0.86),
+                   .relaxedSteerable: (0.70, 0.73)],
+    ]
+
     public let settings: ApproximateEquivarianceSettings
     public let budgets: [Budget]
 
@@ -102,11 +115,14 @@ public struct TableBudgetExperiment {
                          + "(`\(URL(fileURLWithPath: outputStem).lastPathComponent)-budget-<k>.md`). RMSE over 20 autoregressive steps, "
                          + "mean ± std over seeds \(settings.seeds.map(String.init).joined(separator: ",")). "
                          + "The paper's ordering: RSteer ≤ RGroup < Equiv < Conv (among the models run).", "",
-                     "| budget | model | parameters | Future RMSE | Domain RMSE | seconds per run |", "|---|---|---|---|---|---|"]
+                     "| budget | model | parameters | Future RMSE | Domain RMSE | paper: Future / Domain | seconds per run |",
+                     "|---|---|---|---|---|---|---|"]
+        let paper = Self.paperRMSE[settings.symmetry] ?? [:]
         for (index, rows) in results.enumerated() {
-            for row in rows {
+            for (model, row) in zip(models, rows) {
+                let published = paper[model].map { String(format: "%.2f / %.2f", $0.future, $0.domain) } ?? "-"
                 lines.append("| \(index + 1): \(budgets[index]) | \(row.model) | \(row.parameters) | \(meanAndDeviation(row.outcomes.map(\.future))) | "
-                             + "\(meanAndDeviation(row.outcomes.map(\.domain))) | "
+                             + "\(meanAndDeviation(row.outcomes.map(\.domain))) | \(published) | "
                              + String(format: "%.1f", row.outcomes.map(\.seconds).reduce(0, +) / Double(row.outcomes.count)) + " |")
             }
         }
