@@ -61,7 +61,7 @@ public enum BufferPool {
 /// has not been taken or given for `staleAfter` operations is let go first, since the work that used it has
 /// ended (an earlier model of an experiment, another batch size). Without that, a pool filled by one model
 /// would refuse every buffer of the next (a 5-layer, 128-channel model on 64 x 64 fields trained 1.2x
-/// slower after a wider one had filled it, most of the difference in page faults). A size still in use is
+/// slower after a wider one had filled it than in a fresh process). A size still in use is
 /// never let go for a newer one, so a step whose buffers exceed the capacity keeps the same ones each time.
 /// Buffers smaller than `minimumSize` are not pooled: they come from the allocator's own fast free lists.
 struct BufferCache: ~Copyable {
@@ -131,7 +131,7 @@ struct BufferCache: ~Copyable {
         operations += 1
         lastUse[byteCount] = operations
         if operations % Self.staleAfter == 0 {   // forget stale sizes that hold nothing, so the record stays small
-            lastUse = lastUse.filter { operations - $0.value <= Self.staleAfter || free[$0.key] != nil }
+            lastUse = lastUse.filter { operations - $0.value <= Self.staleAfter || free[$0.key]?.isEmpty == false }
         }
     }
 }

@@ -3,6 +3,7 @@ import OrbitCommandLine
 import OrbitDatasets
 import OrbitImages
 import OrbitModels
+import OrbitTraining
 
 /// Table 1 against the training budget: `SmokePlumeExperiment` run once per budget, each budget setting the
 /// training windows per epoch, the width and the epochs, and the paper's ordering of the models read at each
@@ -123,15 +124,15 @@ public struct TableBudgetExperiment {
                 let published = paper[model].map { String(format: "%.2f / %.2f", $0.future, $0.domain) } ?? "-"
                 lines.append("| \(index + 1): \(budgets[index]) | \(row.model) | \(row.parameters) | \(meanAndDeviation(row.outcomes.map(\.future))) | "
                              + "\(meanAndDeviation(row.outcomes.map(\.domain))) | \(published) | "
-                             + String(format: "%.1f", row.outcomes.map(\.seconds).reduce(0, +) / Double(row.outcomes.count)) + " |")
+                             + String(format: "%.1f", Self.mean(row.outcomes, \.seconds)) + " |")
             }
         }
         lines += ["", "| budget | Future: ordering of the means | Future: seeds it holds for | Domain: ordering of the means | Domain: seeds it holds for |",
                   "|---|---|---|---|---|"]
         for (index, rows) in results.enumerated() {
+            let byModel = Dictionary(uniqueKeysWithValues: zip(models, rows))
             func cells(_ value: (TableOutcome) -> Double) -> String {
-                let byModel = Dictionary(uniqueKeysWithValues: zip(models, rows))
-                let means = byModel.mapValues { row in row.outcomes.map(value).reduce(0, +) / Double(row.outcomes.count) }
+                let means = byModel.mapValues { Self.mean($0.outcomes, value) }
                 let mean = Self.ordering(means)
                 let seeds = settings.seeds.indices.filter { seed in Self.ordering(byModel.mapValues { value($0.outcomes[seed]) }).holds }.count
                 return "\(mean.text) (\(mean.holds ? "holds" : "does not hold")) | \(seeds) of \(settings.seeds.count)"
@@ -141,14 +142,18 @@ public struct TableBudgetExperiment {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The mean of `value` over a model's per-seed outcomes.
+    private static func mean(_ outcomes: [TableOutcome], _ value: (TableOutcome) -> Double) -> Double {
+        Evaluate.meanAndDeviation(outcomes.map(value)).mean
+    }
+
     /// Writes `<output>.md` (the summary, the plots' captions) and the two plots.
     func write(_ results: [[SmokePlumeExperiment.Row]]) throws {
         let names = results.first?.map(\.model) ?? []
         func plot(_ value: (TableOutcome) -> Double) -> LinePlot {
             let series = names.indices.map { model in
                 LinePlot.Series(points: results.indices.map { budget in
-                    let outcomes = results[budget][model].outcomes
-                    return (x: Double(budget + 1), y: outcomes.map(value).reduce(0, +) / Double(outcomes.count))
+                    (x: Double(budget + 1), y: Self.mean(results[budget][model].outcomes, value))
                 }, colour: LinePlot.palette[model % LinePlot.palette.count], marker: LinePlot.Marker.allCases[model % LinePlot.Marker.allCases.count])
             }
             return LinePlot(series: series, xRange: 0.5...(Double(results.count) + 0.5))
