@@ -102,3 +102,23 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
         #expect(FileManager.default.fileExists(atPath: directory + "/report/" + file), "\(file)")
     }
 }
+
+/// The velocity-generalisation section gives each model's MSE on the unseen velocities over the seen ones, for
+/// the mean over seeds and per seed: trained on {-1..1}² (9 of the 25 cells), seed 1 has 1 inside and 3 outside,
+/// seed 2 has 2 everywhere, so the mean grid has 1.5 and 2.5 (ratio 1.67) and the seeds 3.00 and 1.00.
+@Test func theVelocityGridReportsUnseenOverSeen() throws {
+    var chosen = PaperExperimentSettings(kind: .translating, models: [.init(velocityRange: 2)])
+    (chosen.seeds, chosen.gridRange) = ([1, 2], 2)
+    var settings = FlowSettings()
+    settings.dataVelocityRange = 1
+    let report = PaperExperimentReport(experiment: chosen, settings: settings)
+    for (seed, inside, outside) in [(UInt64(1), 1.0, 3.0), (2, 2.0, 2.0)] {
+        var result = PaperExperimentResult(parameters: 1, velocityCount: 25)
+        (result.testMSE, result.lengthCurve) = (1, Array(repeating: 1, count: settings.lengthFactor * settings.predictedFrames))
+        result.velocityGrid = PixelVector.grid(range: 2).map { abs($0.x) <= 1 && abs($0.y) <= 1 ? inside : outside }
+        report.add(result, model: "fernn-v2", seed: seed)
+    }
+    let table = report.markdown()
+    #expect(table.contains("mean 1.500e+00 on the training velocities, 2.500e+00 outside them (unseen / seen 1.67; per seed 3.00, 1.00)"),
+            "\(table)")
+}

@@ -15,10 +15,12 @@ extension PaperExperimentReport {
                         + "rows v.y, columns v.x (pixels per frame)."]
         for name in modelNames {
             let grid = meanOverSeeds(name, \.velocityGrid)
-            let inside = PixelVector.grid(range: range).enumerated().filter { isTrained($0.element) }.map { grid[$0.offset] }
-            let outside = PixelVector.grid(range: range).enumerated().filter { !isTrained($0.element) }.map { grid[$0.offset] }
-            lines += ["", "**\(name)**: mean " + String(format: "%.3e", mean(inside)) + " on the training velocities, "
-                        + (outside.isEmpty ? "" : String(format: "%.3e", mean(outside)) + " outside them, ")
+            let (seen, unseen) = seenAndUnseen(grid)
+            let ratios = perSeed(name, \.velocityGrid).map { seenAndUnseen($0) }.map { $0.unseen / $0.seen }
+            lines += ["", "**\(name)**: mean " + String(format: "%.3e", seen) + " on the training velocities, "
+                        + (unseen.isNaN ? "" : String(format: "%.3e", unseen) + " outside them (unseen / seen "
+                           + String(format: "%.2f", unseen / seen) + "; per seed "
+                           + ratios.map { String(format: "%.2f", $0) }.joined(separator: ", ") + "), ")
                         + String(format: "max %.3e", grid.max() ?? .nan) + " (velocity-grid-\(name).png)", "",
                       "| v.y \\ v.x | " + (-range...range).map(String.init).joined(separator: " | ") + " |",
                       "|---|" + String(repeating: "---:|", count: side)]
@@ -38,6 +40,15 @@ extension PaperExperimentReport {
 
     private func isTrained(_ velocity: PixelVector) -> Bool {
         abs(velocity.x) <= settings.dataVelocityRange && abs(velocity.y) <= settings.dataVelocityRange
+    }
+
+    /// The mean MSE of `grid` (row-major over {-G..G}²) on the training velocities and on the others
+    /// (NaN when every velocity of the grid was trained on).
+    func seenAndUnseen(_ grid: [Double]) -> (seen: Double, unseen: Double) {
+        let velocities = PixelVector.grid(range: experiment.gridRange)
+        let seen = velocities.indices.filter { isTrained(velocities[$0]) }.map { grid[$0] }
+        let unseen = velocities.indices.filter { !isTrained(velocities[$0]) }.map { grid[$0] }
+        return (mean(seen), unseen.isEmpty ? .nan : mean(unseen))
     }
 
     private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(1, values.count)) }

@@ -37,7 +37,8 @@ public struct PaperExperimentResult {
 /// The results of a `PaperExperiment` (`orbit-flows --experiment`), written to `settings.outputURL`:
 /// - results.md: the test-MSE table (mean ± sample std over seeds; for imperfect also the learned
 ///   flow-equivariance error), the MSE per future step (mean over seeds; the trained length is marked),
-///   for Translating MNIST the velocity-generalisation grids, for between-generators the MSE per data
+///   for Translating MNIST the velocity-generalisation grids (with each model's mean MSE on the unseen velocities
+///   over that on the seen ones, for the mean grid and per seed), for between-generators the MSE per data
 ///   velocity and its average over the velocities;
 /// - results.json: every number per model and seed, with the settings;
 /// - length-generalisation.png: log10 MSE against the future step, one line per model;
