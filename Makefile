@@ -1,6 +1,7 @@
 # Orbit: the README's commands live here.
 #   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
 #   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~50 min on 2 cores, estimated)
+#   make campaign  issue 14: the FERNN campaign behind the shipped models (Docs/FlowEquivariance.md section 4; ~11 h on 2 cores, 5.2 h of it measured for 1 digit)
 #   make experiments-imperfect  issue 17: velocities between generators, imperfect flows (Docs/FlowEquivariance.md section 9; ~50 min idle, 2-4 h shared, estimated)
 #   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; 4-5 h, from the results' per-run times)
 #   make mnist   train the classic MNIST CNN (ARGS="--full" for the 15-epoch recipe, 99.30%)
@@ -20,7 +21,7 @@ LINE_BUDGET ?= 400
 NATIVE := -Xswiftc -target-cpu -Xswiftc native $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo -Xswiftc -DORBIT_FMA)
 RELEASE := -c release $(NATIVE)
 
-.PHONY: run experiments experiments-imperfect experiments-approx mnist test bench lines build fuzz fuzz-coverage run-distributed test-distributed bench-distributed
+.PHONY: run experiments campaign experiments-imperfect experiments-approx mnist test bench lines build fuzz fuzz-coverage run-distributed test-distributed bench-distributed
 
 build:
 	$(SWIFT) build $(RELEASE)
@@ -42,6 +43,21 @@ experiments:
 	  --training-sequences 600 --output runs/bouncing
 	$(FLOWS) --experiment rotating --group-order 8 --data-velocities 1 --models grnn,fernn-v1 --seeds 1 --hidden 2 \
 	  --output runs/rotating
+
+# Issue 14's campaign (Docs/FlowEquivariance.md section 4): hidden 16, 10 + 10 frames, 5 epochs of 8,000 sequences,
+# 3 seeds, tested to step 70; 1 digit (G-RNN, FERNN-V1, FERNN-V2), 2 digits (G-RNN, FERNN-V2), then trained on V_1 and
+# tested on each velocity of {-2..2}^2. Measured: 1 digit 5.2 h of training over models and seeds (section 4 has them per
+# model); each step resumes with CAMPAIGN_ARGS=--resume. Ship the best seeds by adding --publish grnn,fernn-v2 to a
+# finished run's command (with --resume, nothing is trained again).
+CAMPAIGN := --experiment translating --seeds 1,2,3 --hidden 16 --training-sequences 8000 --epochs 5 --learning-rate-decay 0.7 \
+  --length-factor 7
+campaign:
+	$(FLOWS) $(CAMPAIGN) --digits 1 --data-velocities 2 --models grnn,fernn-v1,fernn-v2 --grid-range 0 \
+	  --output runs/campaign/one-digit $(CAMPAIGN_ARGS)
+	$(FLOWS) $(CAMPAIGN) --digits 2 --data-velocities 2 --models grnn,fernn-v2 --grid-range 0 \
+	  --output runs/campaign/two-digit $(CAMPAIGN_ARGS)
+	$(FLOWS) $(CAMPAIGN) --digits 1 --data-velocities 1 --models grnn,fernn-v1,fernn-v2 --grid-range 2 --grid-sequences 100 \
+	  --output runs/campaign/velocity-grid $(CAMPAIGN_ARGS)
 
 # Issue 17's experiments (Docs/FlowEquivariance.md section 9) at the reduced scale of `make experiments` (hidden 8,
 # 10 + 10 frames, 2 epochs of 2,000 sequences, 3 seeds): the rebuttal's velocities between generators (data x-velocities
