@@ -22,18 +22,41 @@ public enum Evaluate {
     /// `inputFrames` frames [B, inputFrames, C, H, W] to [B, steps, C, H, W].
     public static func meanSquaredErrorPerStep(_ predict: (Tensor, Int) -> Tensor, on batches: some Sequence<Tensor>,
                                                inputFrames: Int, steps: Int) -> [Double] {
-        var (sums, count) = ([Double](repeating: 0, count: steps), 0)
+        statisticsPerStep(predict, on: batches, inputFrames: inputFrames, steps: steps).meanSquaredError
+    }
+
+    /// What `statisticsPerStep` measures at each predicted step.
+    public struct StepStatistics: Sendable, Equatable {
+        /// Mean over sequences and pixels of (prediction - truth)² (`meanSquaredErrorPerStep`).
+        public var meanSquaredError: [Double]
+        /// Σ prediction / Σ truth over all sequences and pixels: 1 when the predictions keep the truth's total
+        /// brightness, above 1 when they brighten (a closed loop's gain past the trained length), below when they fade.
+        public var intensityRatio: [Double]
+    }
+
+    /// The MSE and the intensity ratio of each predicted step, from one rollout of every batch (as
+    /// `meanSquaredErrorPerStep`).
+    public static func statisticsPerStep(_ predict: (Tensor, Int) -> Tensor, on batches: some Sequence<Tensor>,
+                                         inputFrames: Int, steps: Int) -> StepStatistics {
+        var (squares, predicted, truths, count) = ([Double](repeating: 0, count: steps), [Double](repeating: 0, count: steps),
+                                                   [Double](repeating: 0, count: steps), 0)
         for batch in batches {
-            requireArgument(batch.rank == 5 && batch.shape[1] >= inputFrames + steps, "Evaluate.meanSquaredErrorPerStep",
+            requireArgument(batch.rank == 5 && batch.shape[1] >= inputFrames + steps, "Evaluate.statisticsPerStep",
                             "sequences must be [B, T, C, H, W] with T >= \(inputFrames) + \(steps), got \(batch.shape)")
             let predictions = predict(batch.slice(axis: 1, 0..<inputFrames), steps).detached()
-            let squared = square(predictions - batch.slice(axis: 1, inputFrames..<(inputFrames + steps)))
-            let perStep = squared.sum(axes: [0, 2, 3, 4]).doubles
+            let truth = batch.slice(axis: 1, inputFrames..<(inputFrames + steps))
+            let squared = square(predictions - truth)
             let pixelsPerSequence = Double(squared.shape[2] * squared.shape[3] * squared.shape[4])
-            for step in 0..<steps { sums[step] += perStep[step] / pixelsPerSequence }
+            let (perStep, predictedSums, truthSums) = (squared.sum(axes: [0, 2, 3, 4]).doubles,
+                                                       predictions.sum(axes: [0, 2, 3, 4]).doubles, truth.sum(axes: [0, 2, 3, 4]).doubles)
+            for step in 0..<steps {
+                squares[step] += perStep[step] / pixelsPerSequence
+                (predicted[step], truths[step]) = (predicted[step] + predictedSums[step], truths[step] + truthSums[step])
+            }
             count += batch.shape[0]
         }
-        return sums.map { $0 / Double(max(1, count)) }
+        return StepStatistics(meanSquaredError: squares.map { $0 / Double(max(1, count)) },
+                              intensityRatio: zip(predicted, truths).map { $0 / $1 })
     }
 
     /// Mean and sample standard deviation (n - 1; 0 for one value), as papers report "mean ± std over seeds".

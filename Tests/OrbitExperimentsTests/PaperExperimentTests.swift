@@ -98,6 +98,8 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
     let rows = try comparison.run(directory: shipped, testDigits: DigitPool(mnist), output: URL(fileURLWithPath: directory + "/report"))
     #expect(rows.count == 1 && rows[0].map(\.manifest.name) == ["1digit-grnn", "1digit-fernn-v1"])
     #expect(rows[0].allSatisfy { $0.curve.count == 4 && $0.curve.allSatisfy { $0.isFinite && $0 >= 0 } })
+    #expect(rows[0].allSatisfy { $0.intensityRatio.count == 4 && $0.intensityRatio.allSatisfy(\.isFinite) })
+    #expect(try String(contentsOfFile: directory + "/report/trained-1digit-v1.md", encoding: .utf8).contains("| 1digit-fernn-v1 | "))
     for file in ["trained-1digit-v1.md", "trained-1digit-v1-mse.png", "trained-1digit-v1-strip.png"] {
         #expect(FileManager.default.fileExists(atPath: directory + "/report/" + file), "\(file)")
     }

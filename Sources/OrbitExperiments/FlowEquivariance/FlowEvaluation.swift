@@ -15,6 +15,13 @@ public enum FlowEvaluation {
                                          inputFrames: inputFrames, steps: steps)
     }
 
+    /// The MSE and the predicted over true intensity of each predicted step (`Evaluate.statisticsPerStep`).
+    public static func statisticsPerStep<Cell>(_ model: FlowPredictor<Cell>, on source: SequenceSource,
+                                        inputFrames: Int, steps: Int, batchSize: Int = 50) -> Evaluate.StepStatistics {
+        Evaluate.statisticsPerStep({ model($0, predicting: $1) }, on: source.batches(size: batchSize),
+                                   inputFrames: inputFrames, steps: steps)
+    }
+
     /// A strip: the last input frame and every `every`-th future frame of the truth in the first row, then
     /// each model's predictions at the same steps under them ([T, C, H, W] each; predictions [steps, C, H, W]).
     /// Fewer than `every` steps: every step. Values are clamped to [0, 1].

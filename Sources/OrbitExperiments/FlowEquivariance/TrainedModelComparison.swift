@@ -13,7 +13,8 @@ import OrbitNN
 /// Models are grouped by their data (digits, data velocity range, input frames; in each group the G-RNN first,
 /// then the FERNNs by |V|); each group gets one test set of `sequences` sequences of MNIST test digits, seed
 /// `seed` (the same sequences on every machine), `inputFrames + steps` frames long. For each group it writes, into `output`:
-/// - `trained-<d>digit-v<R>.md`: test MSE over the trained length and the MSE at steps 10, 20, 30, ... ;
+/// - `trained-<d>digit-v<R>.md`: test MSE over the trained length and the MSE at steps 10, 20, 30, ..., then the
+///   predictions' total intensity over the truth's at the same steps (a closed loop's gain: 1 keeps the brightness);
 /// - `trained-<d>digit-v<R>-mse.png`: log10 of the MSE against the step, one line per model
 ///   (`LinePlot.palette` order: the models in the table's order);
 /// - `trained-<d>digit-v<R>-strip.png`: truth, then each model, every `every`-th predicted frame.
@@ -24,6 +25,8 @@ public struct TrainedModelComparison {
         public var parameters: Int
         /// MSE of each predicted step, 1...steps.
         public var curve: [Double]
+        /// Σ prediction / Σ truth of each predicted step, 1...steps (`Evaluate.StepStatistics.intensityRatio`).
+        public var intensityRatio: [Double]
         /// Mean MSE over the first `predictedFrames` steps (the trained length).
         public var testMSE: Double {
             let trained = curve.prefix(manifest.predictedFrames)
@@ -66,8 +69,9 @@ public struct TrainedModelComparison {
         var models: [FlowPredictor<FlowEquivariantRNNCell>] = []
         for manifest in manifests {
             let model = try TrainedModels.load(manifest, from: directory)
-            let curve = FlowEvaluation.meanSquaredErrorPerStep(model, on: test, inputFrames: manifest.inputFrames, steps: steps)
-            rows.append(Row(manifest: manifest, parameters: model.parameterCount, curve: curve))
+            let statistics = FlowEvaluation.statisticsPerStep(model, on: test, inputFrames: manifest.inputFrames, steps: steps)
+            rows.append(Row(manifest: manifest, parameters: model.parameterCount, curve: statistics.meanSquaredError,
+                            intensityRatio: statistics.intensityRatio))
             models.append(model)
         }
         let stem = "trained-\(first.digits)digit-v\(first.dataVelocityRange)"
@@ -87,7 +91,7 @@ public struct TrainedModelComparison {
         return rows
     }
 
-    /// The Markdown table: one row per model, the MSE at every 10th step.
+    /// The Markdown tables: one row per model, the MSE at every 10th step; then the intensity ratio at the same steps.
     public func table(_ rows: [Row], title: String) -> String {
         let marks = Array(stride(from: 10, through: steps, by: 10))
         var lines = ["### \(title)", "",
@@ -98,6 +102,12 @@ public struct TrainedModelComparison {
             lines.append("| \(row.manifest.name) | \(row.manifest.architecture) | \(row.parameters) | "
                          + String(format: "%.2f", row.manifest.trainingHours) + " | " + String(format: "%.3e", row.testMSE) + " | "
                          + marks.map { String(format: "%.3e", row.curve[$0 - 1]) }.joined(separator: " | ") + " |")
+        }
+        lines += ["", "Predicted over true total intensity (1: the brightness is kept):", "",
+                  "| model | " + marks.map { "step \($0)" }.joined(separator: " | ") + " |",
+                  "|---|" + String(repeating: "---|", count: marks.count)]
+        for row in rows {
+            lines.append("| \(row.manifest.name) | " + marks.map { String(format: "%.3f", row.intensityRatio[$0 - 1]) }.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n")
     }
