@@ -51,6 +51,7 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))) as? [String: Any]
     let first = (json?[chosen.models[1].description] as? [String: Any])?["seed-1"] as? [String: Any]
     #expect((first?["length_generalisation_mse"] as? [Double])?.count == 4)
+    #expect((first?["length_generalisation_intensity_ratio"] as? [Double])?.count == 4)
     #expect((first?["test_mse"] as? Double).map { $0.isFinite && $0 >= 0 } == true)
     #expect(FileManager.default.fileExists(atPath: directory + "/predictions-0.png"))
     #expect(FileManager.default.fileExists(atPath: directory + "/length-generalisation.png"))
@@ -107,7 +108,8 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
 
 /// The velocity-generalisation section gives each model's MSE on the unseen velocities over the seen ones, for
 /// the mean over seeds and per seed: trained on {-1..1}² (9 of the 25 cells), seed 1 has 1 inside and 3 outside,
-/// seed 2 has 2 everywhere, so the mean grid has 1.5 and 2.5 (ratio 1.67) and the seeds 3.00 and 1.00.
+/// seed 2 has 2 everywhere, so the mean grid has 1.5 and 2.5 (ratio 1.67) and the seeds 3.00 and 1.00. The
+/// intensity table shows the mean over seeds of the intensity ratios (1.5 and 1.0: 1.250) at every 10th step.
 @Test func theVelocityGridReportsUnseenOverSeen() throws {
     var chosen = PaperExperimentSettings(kind: .translating, models: [.init(velocityRange: 2)])
     (chosen.seeds, chosen.gridRange) = ([1, 2], 2)
@@ -116,11 +118,15 @@ func eachExperimentRunsEndToEnd(chosen: PaperExperimentSettings) throws {
     let report = PaperExperimentReport(experiment: chosen, settings: settings)
     for (seed, inside, outside) in [(UInt64(1), 1.0, 3.0), (2, 2.0, 2.0)] {
         var result = PaperExperimentResult(parameters: 1, velocityCount: 25)
-        (result.testMSE, result.lengthCurve) = (1, Array(repeating: 1, count: settings.lengthFactor * settings.predictedFrames))
+        let steps = settings.lengthFactor * settings.predictedFrames
+        (result.testMSE, result.lengthCurve) = (1, Array(repeating: 1, count: steps))
+        result.intensityCurve = Array(repeating: seed == 1 ? 1.5 : 1.0, count: steps)
         result.velocityGrid = PixelVector.grid(range: 2).map { abs($0.x) <= 1 && abs($0.y) <= 1 ? inside : outside }
         report.add(result, model: "fernn-v2", seed: seed)
     }
     let table = report.markdown()
     #expect(table.contains("mean 1.500e+00 on the training velocities, 2.500e+00 outside them (unseen / seen 1.67; per seed 3.00, 1.00)"),
             "\(table)")
+    let tens = stride(from: 10, through: settings.lengthFactor * settings.predictedFrames, by: 10).map { _ in "1.250" }
+    #expect(table.contains("| fernn-v2 | " + tens.joined(separator: " | ") + " |"), "\(table)")
 }

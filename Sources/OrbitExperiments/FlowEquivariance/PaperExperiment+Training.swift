@@ -70,8 +70,9 @@ extension PaperExperiment {
         let evaluationStarted = Date()
         var result = PaperExperimentResult(parameters: trainer.model.parameterCount, velocityCount: velocityCount)
         result.testMSE = meanPredictionError(trainer.model, on: data.test, settings: settings)
-        result.lengthCurve = FlowEvaluation.meanSquaredErrorPerStep(trainer.model, on: data.longTest, inputFrames: settings.inputFrames,
-                                                                    steps: settings.lengthFactor * settings.predictedFrames)
+        let long = FlowEvaluation.statisticsPerStep(trainer.model, on: data.longTest, inputFrames: settings.inputFrames,
+                                                    steps: settings.lengthFactor * settings.predictedFrames)
+        (result.lengthCurve, result.intensityCurve) = (long.meanSquaredError, long.intensityRatio)
         result.velocityGrid = data.velocityGrid.map { meanPredictionError(trainer.model, on: $0, settings: settings) }
         if experiment.kind == .imperfect, velocityCount > 1 {
             result.learnedEquivarianceError = learnedFlowEquivarianceError(of: trainer.model.cell, flows: model.translationFlows,

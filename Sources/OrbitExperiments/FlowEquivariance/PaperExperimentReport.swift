@@ -13,6 +13,8 @@ public struct PaperExperimentResult {
     public var testMSE = Double.nan
     /// MSE of each future step, up to lengthFactor × the trained length (long test set).
     public var lengthCurve: [Double] = []
+    /// Σ prediction / Σ truth of each future step on the same long test set (1: the brightness is kept).
+    public var intensityCurve: [Double] = []
     /// MSE on each fixed-velocity test set (`PaperExperiment.gridVelocities`: row-major over {-G..G}², or the
     /// between-generators x-velocities; empty when not measured).
     public var velocityGrid: [Double] = []
@@ -36,7 +38,8 @@ public struct PaperExperimentResult {
 
 /// The results of a `PaperExperiment` (`orbit-flows --experiment`), written to `settings.outputURL`:
 /// - results.md: the test-MSE table (mean ± sample std over seeds; for imperfect also the learned
-///   flow-equivariance error), the MSE per future step (mean over seeds; the trained length is marked),
+///   flow-equivariance error), the MSE per future step (mean over seeds; the trained length is marked), the
+///   predicted over true total intensity at every 10th step,
 ///   for Translating MNIST the velocity-generalisation grids (with each model's mean MSE on the unseen velocities
 ///   over that on the seen ones, for the mean grid and per seed), for between-generators the MSE per data
 ///   velocity and its average over the velocities;
@@ -115,6 +118,15 @@ public final class PaperExperimentReport {
             let curve = meanOverSeeds(name, \.lengthCurve)
             lines.append("| \(name) | " + shown.map { String(format: "%.2e", curve[$0 - 1]) }.joined(separator: " | ") + " |")
         }
+        let tens = Array(stride(from: 10, through: steps, by: 10))
+        if !tens.isEmpty, modelNames.allSatisfy({ perSeed($0, \.intensityCurve).allSatisfy { $0.count == steps } }) {
+            lines += ["", "## Predicted over true total intensity per future step (mean over seeds; 1: the brightness is kept)", "",
+                      "| model | " + tens.map { "\($0)" }.joined(separator: " | ") + " |", "|---|" + String(repeating: "---|", count: tens.count)]
+            for name in modelNames {
+                let curve = meanOverSeeds(name, \.intensityCurve)
+                lines.append("| \(name) | " + tens.map { String(format: "%.3f", curve[$0 - 1]) }.joined(separator: " | ") + " |")
+            }
+        }
         if experiment.kind == .translating, experiment.gridRange > 0 { lines += velocityGridMarkdown() }
         if experiment.kind == .betweenGenerators { lines += velocityListMarkdown() }
         return lines.joined(separator: "\n") + "\n"
@@ -170,6 +182,7 @@ public final class PaperExperimentReport {
                 results[name]?[seed].map { result -> (String, Any) in
                     var fields: [String: Any] = [
                         "test_mse": result.testMSE, "length_generalisation_mse": result.lengthCurve,
+                        "length_generalisation_intensity_ratio": result.intensityCurve,
                         "velocity_grid_mse": result.velocityGrid, "training_mse": result.trainingLosses,
                         "parameters": result.parameters, "velocity_count": result.velocityCount,
                         "best_validation_mse": result.bestValidation,
