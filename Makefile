@@ -4,6 +4,7 @@
 #   make campaign  issue 14: the FERNN campaign behind the shipped models (Docs/FlowEquivariance.md section 4; ~11 h on 2 cores, 5.2 h of it measured for 1 digit)
 #   make experiments-imperfect  issue 17: velocities between generators, imperfect flows (Docs/FlowEquivariance.md section 9; ~50 min idle, 2-4 h shared, estimated)
 #   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; 4-5 h, from the results' per-run times)
+#   make experiments-approx-reference  issue 16: section 5.2 at the reference's settings, the alpha sweep, Table 1 against the budget (~13 h, estimated)
 #   make mnist   train the classic MNIST CNN (ARGS="--full" for the 15-epoch recipe, 99.30%)
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
@@ -21,7 +22,7 @@ LINE_BUDGET ?= 400
 NATIVE := -Xswiftc -target-cpu -Xswiftc native $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo -Xswiftc -DORBIT_FMA)
 RELEASE := -c release $(NATIVE)
 
-.PHONY: run experiments campaign experiments-imperfect experiments-approx mnist test bench lines build fuzz fuzz-coverage run-distributed test-distributed bench-distributed
+.PHONY: run experiments campaign experiments-imperfect experiments-approx experiments-approx-reference mnist test bench lines build fuzz fuzz-coverage run-distributed test-distributed bench-distributed
 
 build:
 	$(SWIFT) build $(RELEASE)
@@ -47,17 +48,17 @@ experiments:
 # Issue 14's campaign (Docs/FlowEquivariance.md section 4): hidden 16, 10 + 10 frames, 5 epochs of 8,000 sequences,
 # 3 seeds, tested to step 70; 1 digit (G-RNN, FERNN-V1, FERNN-V2), 2 digits (G-RNN, FERNN-V2), then trained on V_1 and
 # tested on each velocity of {-2..2}^2. Measured: 1 digit 5.2 h of training over models and seeds (section 4 has them per
-# model); each step resumes with CAMPAIGN_ARGS=--resume. Ship the best seeds by adding --publish grnn,fernn-v2 to a
-# finished run's command (with --resume, nothing is trained again).
+# model). After Ctrl-C, repeat the stopped command with --resume, then the ones after it. Ship the best seeds by adding
+# --resume --publish grnn,fernn-v2 to a finished run's command (nothing is trained again).
 CAMPAIGN := --experiment translating --seeds 1,2,3 --hidden 16 --training-sequences 8000 --epochs 5 --learning-rate-decay 0.7 \
   --length-factor 7
 campaign:
 	$(FLOWS) $(CAMPAIGN) --digits 1 --data-velocities 2 --models grnn,fernn-v1,fernn-v2 --grid-range 0 \
-	  --output runs/campaign/one-digit $(CAMPAIGN_ARGS)
+	  --output runs/campaign/one-digit
 	$(FLOWS) $(CAMPAIGN) --digits 2 --data-velocities 2 --models grnn,fernn-v2 --grid-range 0 \
-	  --output runs/campaign/two-digit $(CAMPAIGN_ARGS)
+	  --output runs/campaign/two-digit
 	$(FLOWS) $(CAMPAIGN) --digits 1 --data-velocities 1 --models grnn,fernn-v1,fernn-v2 --grid-range 2 --grid-sequences 100 \
-	  --output runs/campaign/velocity-grid $(CAMPAIGN_ARGS)
+	  --output runs/campaign/velocity-grid
 
 # Issue 17's experiments (Docs/FlowEquivariance.md section 9) at the reduced scale of `make experiments` (hidden 8,
 # 10 + 10 frames, 2 epochs of 2,000 sequences, 3 seeds): the rebuttal's velocities between generators (data x-velocities
@@ -90,6 +91,21 @@ experiments-approx:
 	  --eval-windows 24 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-scaling-baselines.md
 	$(APPROX) --symmetry scaling --models mlp,rgroup --tasks 3 --epochs 5 --hidden 16 --layers 3 --train-windows 80 \
 	  --eval-windows 24 --batch 8 --seeds 0,1,2 --output Docs/results/approximate-equivariance-scaling-mlp-rgroup.md
+
+# Issue 16 (Docs/ApproximateEquivariance.md, "Running the experiments"): section 5.2 at the reference's settings (64 x 64,
+# Conv 64 channels and RSteer 32 fields, 5 layers, batch 32, decay 0.9, alpha 0, random RSteer init, its early stop after
+# 50 epochs, here capped at 100), levels 0,3,6,9; then RSteer's alpha at level 9 on 32 x 32; then Table 1 (rotation) at
+# three training budgets. 3 seeds each. After Ctrl-C, repeat the stopped command with --resume, then the ones after it.
+REFERENCE_LEVELS := --experiment levels --hidden 64 --layers 5 --batch 32 --decay 0.9 --rsteer-init random \
+  --steerable-width reference --epochs 100 --early-stop-after 50 --seeds 0,1,2
+experiments-approx-reference:
+	$(APPROX) $(REFERENCE_LEVELS) --levels 0,3,6,9 --models conv,rsteer --alpha 0 \
+	  --checkpoints runs/approx-reference/checkpoints --output runs/approx-reference/levels
+	for alpha in 0 1e-4 1e-2 1; do models=rsteer; [ $$alpha = 0 ] && models=conv,rsteer; \
+	  $(APPROX) $(REFERENCE_LEVELS) --levels 9 --pool 2 --models $$models --alpha $$alpha \
+	    --checkpoints runs/approx-alpha/alpha-$$alpha --output runs/approx-alpha/alpha-$$alpha || exit 1; done
+	$(APPROX) --experiment budget --symmetry rotation --models conv,equiv,rgroup,rsteer --budgets 120x16x10,400x32x20,1000x32x20 \
+	  --layers 5 --batch 8 --seeds 0,1,2 --checkpoints runs/approx-budget/checkpoints --output runs/approx-budget/rotation
 
 # Tests build with -enable-testing (for @testable imports) into their own folder, so switching between
 # `make test` and `make run` does not rebuild everything each time.
