@@ -1,7 +1,7 @@
 # Orbit: the README's commands live here.
 #   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
 #   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~50 min on 2 cores, estimated)
-#   make campaign  issue 14: the FERNN campaign behind the shipped models (Docs/FlowEquivariance.md section 4; ~11 h on 2 cores, 5.2 h of it measured for 1 digit)
+#   make campaign  issue 14: the FERNN campaign behind the shipped models (Docs/FlowEquivariance.md section 4; ~11 h on 2 cores: 1 digit 5.2 h, 2 digits 2.3 h measured, the velocity grid ~3.3 h estimated)
 #   make experiments-imperfect  issue 17: velocities between generators, imperfect flows (Docs/FlowEquivariance.md section 9; ~50 min idle, 2-4 h shared, estimated)
 #   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; 4-5 h, from the results' per-run times)
 #   make experiments-approx-reference  issue 16: section 5.2 at the reference's settings, the alpha sweep, Table 1 against the budget (~13 h, estimated)
@@ -47,8 +47,8 @@ experiments:
 
 # Issue 14's campaign (Docs/FlowEquivariance.md section 4): hidden 16, 10 + 10 frames, 5 epochs of 8,000 sequences,
 # 3 seeds, tested to step 70; 1 digit (G-RNN, FERNN-V1, FERNN-V2), 2 digits (G-RNN, FERNN-V2), then trained on V_1 and
-# tested on each velocity of {-2..2}^2. Measured: 1 digit 5.2 h of training over models and seeds (section 4 has them per
-# model). After Ctrl-C, repeat the stopped command with --resume, then the ones after it. Ship the best seeds by adding
+# tested on each velocity of {-2..2}^2. Measured: 1 digit 5.2 h, 2 digits 2.3 h of training over models and seeds
+# (section 4 has them per model). After Ctrl-C, repeat the stopped command with --resume, then the ones after it. Ship the best seeds by adding
 # --resume --publish grnn,fernn-v2 to a finished run's command (nothing is trained again).
 CAMPAIGN := --experiment translating --seeds 1,2,3 --hidden 16 --training-sequences 8000 --epochs 5 --learning-rate-decay 0.7 \
   --length-factor 7

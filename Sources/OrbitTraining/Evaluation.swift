@@ -38,8 +38,8 @@ public enum Evaluate {
     /// `meanSquaredErrorPerStep`).
     public static func statisticsPerStep(_ predict: (Tensor, Int) -> Tensor, on batches: some Sequence<Tensor>,
                                          inputFrames: Int, steps: Int) -> StepStatistics {
-        var (squares, predicted, truths, count) = ([Double](repeating: 0, count: steps), [Double](repeating: 0, count: steps),
-                                                   [Double](repeating: 0, count: steps), 0)
+        var squares = [Double](repeating: 0, count: steps)
+        var (predicted, truths, count) = (squares, squares, 0)
         for batch in batches {
             requireArgument(batch.rank == 5 && batch.shape[1] >= inputFrames + steps, "Evaluate.statisticsPerStep",
                             "sequences must be [B, T, C, H, W] with T >= \(inputFrames) + \(steps), got \(batch.shape)")
@@ -47,11 +47,12 @@ public enum Evaluate {
             let truth = batch.slice(axis: 1, inputFrames..<(inputFrames + steps))
             let squared = square(predictions - truth)
             let pixelsPerSequence = Double(squared.shape[2] * squared.shape[3] * squared.shape[4])
-            let (perStep, predictedSums, truthSums) = (squared.sum(axes: [0, 2, 3, 4]).doubles,
-                                                       predictions.sum(axes: [0, 2, 3, 4]).doubles, truth.sum(axes: [0, 2, 3, 4]).doubles)
+            let perStep = squared.sum(axes: [0, 2, 3, 4]).doubles
+            let (predictedSums, truthSums) = (predictions.sum(axes: [0, 2, 3, 4]).doubles, truth.sum(axes: [0, 2, 3, 4]).doubles)
             for step in 0..<steps {
                 squares[step] += perStep[step] / pixelsPerSequence
-                (predicted[step], truths[step]) = (predicted[step] + predictedSums[step], truths[step] + truthSums[step])
+                predicted[step] += predictedSums[step]
+                truths[step] += truthSums[step]
             }
             count += batch.shape[0]
         }
