@@ -3,10 +3,12 @@ import Foundation
 /// A progress line for long work: `epoch 1/3 [=========>          ] 451/938  loss 0.1412  2,310 ex/s  ETA 0:21`.
 ///
 /// On a terminal it redraws one line in place (at most 10 times a second); when output goes to a file or
-/// a CI log it prints a plain line every `logInterval` seconds instead, so logs stay readable.
+/// a CI log it prints a plain line every `logInterval` seconds instead, so logs stay readable. A bar that
+/// resumes part-way (`startingAt`) estimates the time left from the steps done since it was created.
 public final class ProgressBar {
     private let label: String
     private let total: Int
+    private let startingAt: Int
     private let width = 24
     private let logInterval: Double
     private let start = Date()
@@ -14,9 +16,10 @@ public final class ProgressBar {
     private let interactive: Bool
     private let output: FileHandle
 
-    public init(label: String, total: Int, logInterval: Double = 10, output: FileHandle = .standardError,
-                interactive: Bool? = nil) {
+    public init(label: String, total: Int, startingAt: Int = 0, logInterval: Double = 10,
+                output: FileHandle = .standardError, interactive: Bool? = nil) {
         (self.label, self.total, self.logInterval, self.output) = (label, max(1, total), logInterval, output)
+        self.startingAt = min(max(0, startingAt), self.total)
         self.interactive = interactive ?? (isatty(output.fileDescriptor) != 0)
     }
 
@@ -37,7 +40,8 @@ public final class ProgressBar {
         let bar = String(repeating: "=", count: filled) + (filled < width ? ">" : "")
             + String(repeating: " ", count: max(0, width - filled - 1))
         let rate = elapsed > 0 ? Double(examples) / elapsed : 0
-        let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let done = completed - startingAt   // steps taken in `elapsed`
+        let remaining = done > 0 ? elapsed * Double(max(0, total - completed)) / Double(done) : 0
         var parts = ["\(label) [\(bar)] \(completed)/\(total)"]
         parts += fields.map { "\($0.0) \($0.1)" }
         parts.append("\(Int(rate.rounded())) ex/s")

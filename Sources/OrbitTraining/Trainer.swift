@@ -144,7 +144,8 @@ public final class Trainer<Model: Module, Batch> {
     private func trainEpoch() throws -> Bool {
         let name = configuration.name
         let progress = configuration.showsProgress && isRankZero
-            ? ProgressBar(label: "\(name) epoch \(position.epoch + 1)/\(configuration.epochs)", total: data.batchCount) : nil
+            ? ProgressBar(label: "\(name) epoch \(position.epoch + 1)/\(configuration.epochs)", total: data.batchCount,
+                          startingAt: position.batch) : nil
         var examples = 0
         let parameters = model.parameters
         for batch in data.batches(epoch: position.epoch, startingAt: position.batch) {

@@ -38,6 +38,9 @@ private let options = [
     let line = bar.render(completed: 25, examples: 1600, fields: [("loss", "0.5000")], elapsed: 2)
     #expect(line == "epoch 1/2 [======>                 ] 25/100  loss 0.5000  800 ex/s  ETA 0:06")
     #expect(ProgressBar.clock(3725) == "1:02:05")
+    // Resumed at step 20: 5 steps in 2 s leave 75 steps, 30 s.
+    let resumed = ProgressBar(label: "epoch 1/2", total: 100, startingAt: 20, interactive: false)
+    #expect(resumed.render(completed: 25, examples: 40, fields: [], elapsed: 2).hasSuffix("20 ex/s  ETA 0:30"))
 }
 
 @Test func metricsAreOneJSONObjectPerLine() throws {

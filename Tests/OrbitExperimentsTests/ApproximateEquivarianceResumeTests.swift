@@ -87,6 +87,25 @@ private func tableNumbers(_ rows: [SmokePlumeExperiment.Row]) -> [[Double]] {
     #expect(experiment.folder(.equivariant, level: 1, seed: 0).path == second + "/checkpoints/levels/level-1/seed-0/equiv")
 }
 
+/// The levels run trains seed by seed, each seed at every level, so that a run stopped part-way already has
+/// whole seeds: stopped one step into its second model (Conv alone, 45 steps per model), that model is seed 0's
+/// at level 1, and seed 1 has not begun.
+@Test func theLevelsRunTrainsSeedBySeed() throws {
+    let folder = try temporaryDirectory("orbit-approx")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var settings = tinyLevels(folder)
+    (settings.seeds, settings.models) = ([0, 1], [.conv])
+    let experiment = EquivarianceLevelExperiment(settings: settings)
+    let order = [(0, 0), (1, 0), (0, 1), (1, 1)].map { level, seed in
+        experiment.folder(.conv, level: level, seed: UInt64(seed)).appendingPathComponent("checkpoint.safetensors")
+    }
+    #expect(experiment.checkpoints == order)
+    let stop = StepCounter(stoppingAt: 47)
+    #expect(try experiment.run(shouldStop: stop.shouldStop) == nil)
+    let exists = order.map { FileManager.default.fileExists(atPath: $0.path) }
+    #expect(exists == [true, true, false, false], "\(exists)")
+}
+
 /// Stopped twice (in seed 0's RSteer, then in seed 1's Conv) and resumed, Table 1 reports exactly the
 /// uninterrupted run's numbers and trains only the 15 steps that were left of 36.
 @Test func aStoppedTableRunResumesExactly() throws {

@@ -106,10 +106,11 @@ public struct EquivarianceLevelExperiment {
         settings.modelFolder(model, experiment: "levels/level-\(level)", seed: seed)
     }
 
-    /// The checkpoint of every model `run` trains, in the order it trains them.
+    /// The checkpoint of every model `run` trains, in the order it trains them: seed by seed, each seed at every
+    /// level, so that a run stopped part-way already holds whole seeds' pictures.
     public var checkpoints: [URL] {
-        settings.levels.flatMap { level in
-            settings.seeds.flatMap { seed in trainedModels.map { folder($0, level: level, seed: seed).appendingPathComponent("checkpoint.safetensors") } }
+        settings.seeds.flatMap { seed in
+            settings.levels.flatMap { level in trainedModels.map { folder($0, level: level, seed: seed).appendingPathComponent("checkpoint.safetensors") } }
         }
     }
 
@@ -135,16 +136,19 @@ public struct EquivarianceLevelExperiment {
         Console.line(String(format: "equivariance levels %@: %d simulations ready in %.1f s", levelList,
                             data.simulations.count, Date().timeIntervalSince(start)))
 
-        var rows: [Row] = []
-        var names: [String] = []
-        for level in levels {
+        let prepared = levels.map { level in
             let simulations = (0..<4).map { Self.averagePooled(data.simulations[1 + $0 * level]!, by: pool) }
             let sequences = simulations.enumerated().map { $0.element.rotated(quarterTurns: $0.offset) }
-            let train = FluidWindows(sequences, starts: Self.plan.train, inputLength: Self.plan.inputLength, targetLength: Self.plan.targetLength)
-            let validation = FluidWindows(sequences, starts: Self.plan.validation, inputLength: Self.plan.inputLength,
-                                          targetLength: Self.plan.targetLength)
-            var outcomes: [String: [Outcome]] = [:]
-            for seed in seeds {
+            let windows = { (starts: Range<Int>) in
+                FluidWindows(sequences, starts: starts, inputLength: Self.plan.inputLength, targetLength: Self.plan.targetLength)
+            }
+            return (simulations: simulations, train: windows(Self.plan.train), validation: windows(Self.plan.validation))
+        }
+        var outcomes = [[String: [Outcome]]](repeating: [:], count: levels.count)   // per level, per model, one per seed
+        var names: [String] = []
+        for seed in seeds {
+            for (index, level) in levels.enumerated() {
+                let (train, validation) = (prepared[index].train, prepared[index].validation)
                 for (model, contender) in zip(Self.models, contenders(for: .rotation, modelSettings, seed: seed)) where trainedModels.contains(model) {
                     if !names.contains(contender.name) { names.append(contender.name) }
                     let recorded = settings.recordedSettings(experiment: "levels", model: contender.name, modelSettings, seed: seed)
@@ -161,11 +165,13 @@ public struct EquivarianceLevelExperiment {
                                           bestEpoch: fitted.bestEpoch, seconds: fitted.seconds + Date().timeIntervalSince(begun))
                     Console.line(String(format: "level %d %@ seed %d: equivariance error %.4f, validation RMSE %.4f (best epoch %d, %.1f s)", level,
                                         contender.name, seed, outcome.modelError, outcome.validationRMSE, outcome.bestEpoch, outcome.seconds))
-                    outcomes[contender.name, default: []].append(outcome)
+                    outcomes[index][contender.name, default: []].append(outcome)
                 }
             }
-            rows.append(Row(level: level, dataError: Self.dataEquivarianceError(simulations),
-                            notebookError: data.dataEquivarianceError(level: level), outcomes: outcomes))
+        }
+        let rows = levels.enumerated().map { index, level in
+            Row(level: level, dataError: Self.dataEquivarianceError(prepared[index].simulations),
+                notebookError: data.dataEquivarianceError(level: level), outcomes: outcomes[index])
         }
 
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
