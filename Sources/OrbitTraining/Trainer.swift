@@ -130,8 +130,8 @@ public final class Trainer<Model: Module, Batch> {
                 throw TrainingError.invalidLearningRate(name: configuration.name, epoch: position.epoch + 1, value: learningRate)
             }
             optimizer.learningRate = learningRate
-            guard try trainEpoch() else { return false }
-            try finishEpoch(learningRate: learningRate, seconds: Date().timeIntervalSince(started))
+            guard try trainEpoch(started: started) else { return false }
+            try finishEpoch(learningRate: learningRate, seconds: position.seconds + Date().timeIntervalSince(started))
         }
         if configuration.restoresBestEpoch {
             selection.restoreBest(into: model)
@@ -140,8 +140,9 @@ public final class Trainer<Model: Module, Batch> {
         return true
     }
 
-    /// The remaining steps of the current epoch; false when stopped (after saving a checkpoint).
-    private func trainEpoch() throws -> Bool {
+    /// The remaining steps of the current epoch, begun (or resumed) at `started`; false when stopped (after
+    /// saving a checkpoint that adds the seconds since `started` to the epoch's).
+    private func trainEpoch(started: Date) throws -> Bool {
         let name = configuration.name
         let progress = configuration.showsProgress && isRankZero
             ? ProgressBar(label: "\(name) epoch \(position.epoch + 1)/\(configuration.epochs)", total: data.batchCount,
@@ -155,6 +156,7 @@ public final class Trainer<Model: Module, Batch> {
                 localStep(batch, parameters: parameters)
             }
             guard let (value, gradients, count) = computed else {
+                position.seconds += Date().timeIntervalSince(started)
                 try saveCheckpoint()
                 return false
             }

@@ -116,10 +116,23 @@ public struct TrainingPosition: Codable, Equatable, Sendable {
     public var batch = 0
     public var lossSum = 0.0
     public var exampleCount = 0
+    /// Training seconds spent on this epoch before the checkpoint was written, so that an epoch stopped and
+    /// resumed records the time of all its parts (`EpochRecord.seconds`).
+    public var seconds = 0.0
     /// Early stopping ended the run before `epochs`.
     public var stoppedEarly = false
 
-    public init(epoch: Int = 0, batch: Int = 0, lossSum: Double = 0, exampleCount: Int = 0) {
-        (self.epoch, self.batch, self.lossSum, self.exampleCount) = (epoch, batch, lossSum, exampleCount)
+    public init(epoch: Int = 0, batch: Int = 0, lossSum: Double = 0, exampleCount: Int = 0, seconds: Double = 0) {
+        (self.epoch, self.batch, self.lossSum, self.exampleCount, self.seconds) = (epoch, batch, lossSum, exampleCount, seconds)
+    }
+
+    /// Checkpoints written before `seconds` existed read it as 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(epoch: try container.decode(Int.self, forKey: .epoch), batch: try container.decode(Int.self, forKey: .batch),
+                  lossSum: try container.decode(Double.self, forKey: .lossSum),
+                  exampleCount: try container.decode(Int.self, forKey: .exampleCount),
+                  seconds: try container.decodeIfPresent(Double.self, forKey: .seconds) ?? 0)
+        stoppedEarly = try container.decode(Bool.self, forKey: .stoppedEarly)
     }
 }

@@ -58,8 +58,8 @@ private func tinyOptions(output: String) -> FlowSettings {
     let interrupted = try FlowExperiment(settings: tinyOptions(output: second), resume: false)
     #expect(try interrupted.train(stop: { steps += 1; return steps == 5 }) == false)
     let resumed = try FlowExperiment(settings: tinyOptions(output: second), resume: true)
-    #expect(resumed.trainers[0].position == TrainingPosition(epoch: 1, batch: 1, lossSum: resumed.trainers[0].position.lossSum,
-                                                             exampleCount: 4))
+    let position = resumed.trainers[0].position
+    #expect(position == TrainingPosition(epoch: 1, batch: 1, lossSum: position.lossSum, exampleCount: 4, seconds: position.seconds))
     steps = 0
     #expect(try resumed.train(stop: { steps += 1; return steps == 4 }) == false)
     let finished = try FlowExperiment(settings: tinyOptions(output: second), resume: true)

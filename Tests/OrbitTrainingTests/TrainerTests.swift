@@ -163,3 +163,21 @@ func weights(_ model: Linear) -> [[Double]] { model.stateDictionary.map(\.tensor
     try resumed.resume()
     #expect(resumed.isFinished && resumed.history == trainer.history)
 }
+
+@Test func anEpochStoppedAndResumedRecordsTheSecondsOfBothParts() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // Three slow steps (the stop is asked before each), then the stop at the fourth: at least 0.3 s in epoch 1.
+    let first = try makeTrainer(configuration(epochs: 1, in: directory))
+    var steps = 0
+    first.shouldStop = { steps += 1; Thread.sleep(forTimeInterval: 0.1); return steps > 3 }
+    #expect(try first.run() == false)
+    #expect(first.position.seconds >= 0.3)
+    let resumed = try makeTrainer(configuration(epochs: 1, in: directory))
+    try resumed.resume()
+    #expect(try resumed.run())
+    #expect(resumed.history[0].seconds >= 0.3)
+    // A checkpoint from before the field existed resumes with none spent.
+    let old = #"{"batch":2,"epoch":0,"exampleCount":16,"lossSum":1.5,"stoppedEarly":false}"#
+    #expect(try TrainingFiles.decoder.decode(TrainingPosition.self, from: Data(old.utf8)) == TrainingPosition(batch: 2, lossSum: 1.5, exampleCount: 16))
+}
