@@ -47,8 +47,8 @@ experiments:
 
 # Issue 14's campaign (Docs/FlowEquivariance.md section 4): hidden 16, 10 + 10 frames, 5 epochs of 8,000 sequences,
 # 3 seeds, tested to step 70; 1 digit (G-RNN, FERNN-V1, FERNN-V2), 2 digits (G-RNN, FERNN-V2), then trained on V_1 and
-# tested on each velocity of {-2..2}^2. Measured: 1 digit 5.2 h, 2 digits 2.3 h of training over models and seeds
-# (section 4 has them per model). After Ctrl-C, repeat the stopped command with --resume, then the ones after it. Ship the best seeds by adding
+# tested on each velocity of {-2..2}^2. Measured: 1 digit 5.2 h, 2 digits 2.3 h, velocity grid 3.4 h of training over
+# models and seeds (section 4 has them per model). After Ctrl-C, repeat the stopped command with --resume, then the ones after it. Ship the best seeds by adding
 # --resume --publish grnn,fernn-v2 to a finished run's command (nothing is trained again).
 CAMPAIGN := --experiment translating --seeds 1,2,3 --hidden 16 --training-sequences 8000 --epochs 5 --learning-rate-decay 0.7 \
   --length-factor 7
