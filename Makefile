@@ -1,10 +1,10 @@
 # Orbit: the README's commands live here.
 #   make run     the main job: a G-RNN and a FERNN on Translating MNIST, compared (ARGS="--help" for options)
 #   make experiments  the FERNN paper's experiments at a reduced scale (Docs/results/; ~50 min on 2 cores, estimated)
-#   make campaign  issue 14: the FERNN campaign behind the shipped models (Docs/FlowEquivariance.md section 4; ~11 h on 2 cores: 1 digit 5.2 h, 2 digits 2.3 h measured, the velocity grid ~3.3 h estimated)
+#   make campaign  issue 14: the FERNN campaign behind the shipped models (Docs/FlowEquivariance.md section 4; 10.9 h on 2 cores, measured: 1 digit 5.2 h, 2 digits 2.3 h, the velocity grid 3.4 h)
 #   make experiments-imperfect  issue 17: velocities between generators, imperfect flows (Docs/FlowEquivariance.md section 9; ~50 min idle, 2-4 h shared, estimated)
 #   make experiments-approx  the approximate-equivariance experiments (Docs/ApproximateEquivariance.md; 4-5 h, from the results' per-run times)
-#   make experiments-approx-reference  issue 16: section 5.2 at the reference's settings, the alpha sweep, Table 1 against the budget (~13 h, estimated)
+#   make experiments-approx-reference  issue 16: section 5.2 at the reference's settings, the alpha sweep, Table 1 against the budget (~14 h, estimated)
 #   make mnist   train the classic MNIST CNN (ARGS="--full" for the 15-epoch recipe, 99.30%)
 #   make test    build (release, tuned for this CPU) and run every test; also checks file sizes
 #   make bench   the kernel benchmarks, one JSON line per case (compare with ../shared/bench/compare.py)
@@ -94,10 +94,10 @@ experiments-approx:
 
 # Issue 16 (Docs/ApproximateEquivariance.md, "Running the experiments"): section 5.2 at the reference's settings (64 x 64,
 # Conv 64 channels and RSteer 32 fields, 5 layers, batch 32, decay 0.9, alpha 0, random RSteer init, its early stop after
-# 50 epochs, here capped at 100), levels 0,3,6,9; then RSteer's alpha at level 9 on 32 x 32; then Table 1 (rotation) at
+# 50 epochs, here capped at 60, where the learning rate is below 2e-6), levels 0,3,6,9; then RSteer's alpha at level 9 on 32 x 32; then Table 1 (rotation) at
 # three training budgets. 3 seeds each. After Ctrl-C, repeat the stopped command with --resume, then the ones after it.
 REFERENCE_LEVELS := --experiment levels --hidden 64 --layers 5 --batch 32 --decay 0.9 --rsteer-init random \
-  --steerable-width reference --epochs 100 --early-stop-after 50 --seeds 0,1,2
+  --steerable-width reference --epochs 60 --early-stop-after 50 --seeds 0,1,2
 experiments-approx-reference:
 	$(APPROX) $(REFERENCE_LEVELS) --levels 0,3,6,9 --models conv,rsteer --alpha 0 \
 	  --checkpoints runs/approx-reference/checkpoints --output runs/approx-reference/levels
